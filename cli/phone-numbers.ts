@@ -1,0 +1,32 @@
+#!/usr/bin/env node
+/** The `phone-numbers` command: one subcommand per job. */
+const commands: Record<string, { summary: string; run: (argv: string[]) => Promise<number> }> = {};
+
+function usage(): string {
+  const lines = Object.entries(commands).map(([name, c]) => `  ${name.padEnd(20)} ${c.summary}`);
+  return ["usage: phone-numbers <command> [options]", "", "commands:", ...lines].join("\n");
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === "--help" || name === "-h") {
+    console.log(usage());
+    return name ? 0 : 2;
+  }
+  const command = commands[name];
+  if (!command) {
+    console.error(`phone-numbers: unknown command "${name}"\n\n${usage()}`);
+    return 2;
+  }
+  return command.run(rest);
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err: unknown) => {
+    console.error(`phone-numbers: ${err instanceof Error ? err.message : String(err)}`);
+    process.exitCode = 1;
+  },
+);

@@ -1,0 +1,2 @@
+/** pulumi-phone-numbers: phone numbers from Exotel, Plivo and Apifonica as Pulumi resources. */
+export { providerShim } from "./shim.js";
