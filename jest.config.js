@@ -6,7 +6,11 @@ export default {
   roots: ["<rootDir>/test"],
   testMatch: ["**/*.test.ts"],
   extensionsToTreatAsEsm: [".ts"],
-  moduleNameMapper: { "^(\\.{1,2}/.*)\\.js$": "$1" },
+  moduleNameMapper: {
+    "^(\\.{1,2}/.*)\\.js$": "$1",
+    // Its ESM build imports JSON without an import attribute, which jest warns about on every import.
+    "^libphonenumber-js$": "<rootDir>/node_modules/libphonenumber-js/index.cjs",
+  },
   transform: {
     "^.+\\.ts$": ["ts-jest", { useESM: true, diagnostics: false }],
   },

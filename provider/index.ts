@@ -6,6 +6,10 @@
  * the outputs every earlier version wrote.
  */
 import type * as pulumi from "@pulumi/pulumi";
+import { apifonicaApplicationProvider } from "./apifonica/application.js";
+import { apifonicaNumberProvider } from "./apifonica/number.js";
+import { exoPhoneProvider } from "./exotel/exophone.js";
+import { plivoNumberOrderProvider } from "./plivo/number-order.js";
 
 /** The dynamic-provider methods the shim delegates to, for one resource kind. */
 export type KindProvider = Required<
@@ -14,21 +18,23 @@ export type KindProvider = Required<
   configure(req: pulumi.dynamic.ConfigureRequest): Promise<void>;
 };
 
-const kinds: Record<string, () => KindProvider> = {};
-
-/** Registers the implementation of one resource kind (called by each resource module). */
-export function registerKind(kind: string, make: () => KindProvider): void {
-  kinds[kind] = make;
-}
+const kinds: Record<string, KindProvider> = {
+  exophone: exoPhoneProvider,
+  "plivo-number-order": plivoNumberOrderProvider,
+  "apifonica-number": apifonicaNumberProvider,
+  "apifonica-application": apifonicaApplicationProvider,
+};
 
 /** The implementation behind a resource kind; throws a clear error for a kind this version lacks. */
 export function provider(kind: string): KindProvider {
-  const make = kinds[kind];
-  if (!make) {
+  const impl = kinds[kind];
+  if (!impl) {
     throw new Error(
       `pulumi-phone-numbers: this installed version has no resource kind "${kind}". ` +
         "The stack's state was written by a newer version of the package; install that version (npm install pulumi-phone-numbers@latest) and run again.",
     );
   }
-  return make();
+  return impl;
 }
+
+export { setConfigSource } from "./core/config.js";

@@ -1,0 +1,193 @@
+/**
+ * Input validation shared by every resource's `check`: a zod schema per resource, every problem
+ * reported at once as `{ property, reason }`, values not yet known in a preview let through.
+ */
+import { type CountryCode, isSupportedCountry, parsePhoneNumberFromString } from "libphonenumber-js";
+import { z } from "zod";
+
+/** The value Pulumi sends during preview for inputs computed from other resources. */
+export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+
+export interface CheckFailure {
+  property: string;
+  reason: string;
+}
+
+export type Props = Record<string, unknown>;
+
+export function isUnknown(v: unknown): boolean {
+  return v === UNKNOWN;
+}
+
+/** Paths (dotted) of every unknown value in a props bag. */
+function unknownPaths(value: unknown, path: string[] = [], out: string[][] = []): string[][] {
+  if (value === UNKNOWN) out.push(path);
+  else if (value && typeof value === "object") {
+    // Arrays too: their entries are keyed "0", "1", ...
+    for (const [k, v] of Object.entries(value)) unknownPaths(v, [...path, k], out);
+  }
+  return out;
+}
+
+function withoutUnknowns(value: unknown): unknown {
+  if (value === UNKNOWN) return undefined;
+  if (Array.isArray(value)) return value.map(withoutUnknowns);
+  if (value && typeof value === "object") {
+    const out: Props = {};
+    for (const [k, v] of Object.entries(value)) {
+      const w = withoutUnknowns(v);
+      if (w !== undefined) out[k] = w;
+    }
+    return out;
+  }
+  return value;
+}
+
+function describe(v: unknown): string {
+  if (v === undefined) return "nothing";
+  if (v === null) return "null";
+  if (Array.isArray(v)) return "a list";
+  if (typeof v === "string") return `the string ${JSON.stringify(v)}`;
+  if (typeof v === "object") return "an object";
+  return `${typeof v} ${String(v)}`;
+}
+
+function at(obj: unknown, path: PropertyKey[]): unknown {
+  let cur = obj;
+  for (const p of path) {
+    if (cur === null || typeof cur !== "object") return undefined;
+    cur = (cur as Record<PropertyKey, unknown>)[p];
+  }
+  return cur;
+}
+
+function dotted(path: PropertyKey[]): string {
+  return path.map(String).join(".");
+}
+
+/** Maps zod issues to check failures. Schemas carry their own messages; two cases are worded here. */
+export function failuresFrom(error: z.ZodError, input: unknown, allowedKeys: string[]): CheckFailure[] {
+  const failures: CheckFailure[] = [];
+  for (const issue of error.issues) {
+    if (issue.code === "unrecognized_keys") {
+      for (const key of issue.keys) {
+        failures.push({
+          property: dotted([...issue.path, key]),
+          reason: `unknown field; allowed fields: ${allowedKeys.join(", ")}`,
+        });
+      }
+      continue;
+    }
+    const value = at(input, issue.path);
+    let reason = issue.message;
+    if (issue.code === "invalid_type") {
+      reason =
+        value === undefined
+          ? `is required (${issue.expected})`
+          : `must be ${issue.expected === "array" ? "a list" : `a ${issue.expected}`}, got ${describe(value)}`;
+    }
+    failures.push({ property: dotted(issue.path) || "(inputs)", reason });
+  }
+  return failures;
+}
+
+/**
+ * Validates `news` against `schema`. Keys starting with `__` (the provider text) are passed through;
+ * unknown preview values are not validated and are returned as they came.
+ */
+export function checkWith<S extends z.ZodObject>(
+  schema: S,
+  news: Props,
+  crossCheck?: (own: Props) => CheckFailure[],
+): { inputs: Props; failures: CheckFailure[] } {
+  const meta: Props = {};
+  const own: Props = {};
+  for (const [k, v] of Object.entries(news)) (k.startsWith("__") ? meta : own)[k] = v;
+  const unknowns = unknownPaths(own).map(dotted);
+  const known = withoutUnknowns(own) as Props;
+  const result = schema.safeParse(known);
+  const failures = [
+    ...(result.success ? [] : failuresFrom(result.error, own, Object.keys(schema.shape))),
+    ...(crossCheck ? crossCheck(known) : []),
+  ].filter((f) => !unknowns.some((u) => f.property === u || f.property.startsWith(`${u}.`)));
+  if (failures.length > 0 || !result.success) return { inputs: news, failures };
+  const inputs: Props = { ...(result.data as Props) };
+  for (const [k, v] of Object.entries(own))
+    if (unknowns.some((u) => u === k || u.startsWith(`${k}.`))) inputs[k] = v;
+  return { inputs: { ...inputs, ...meta }, failures: [] };
+}
+
+/** Props without the host's `__`-prefixed keys. */
+export function stripMeta(props: Props): Props {
+  return Object.fromEntries(Object.entries(props).filter(([k]) => !k.startsWith("__")));
+}
+
+// ---- field builders with messages that say what is allowed ----
+
+export function oneOf<const T extends readonly [string, ...string[]]>(values: T) {
+  const allowed = values.map((v) => JSON.stringify(v)).join(", ");
+  return z.enum(values, {
+    error: (iss) =>
+      iss.input === undefined
+        ? `is required; allowed: ${allowed}`
+        : `${describe(iss.input)} is not allowed; allowed: ${allowed}`,
+  });
+}
+
+export function httpUrl() {
+  return z.string().refine(
+    (v) => {
+      try {
+        const u = new URL(v);
+        return (u.protocol === "http:" || u.protocol === "https:") && u.hostname !== "";
+      } catch {
+        return false;
+      }
+    },
+    {
+      error: (iss) =>
+        `${describe(iss.input)} is not an http(s) URL; allowed: a URL such as https://example.com/voice`,
+    },
+  );
+}
+
+/** ISO 3166-1 alpha-2 country code with a telephone numbering plan; normalised to upper case. */
+export function isoCountry() {
+  return z
+    .string()
+    .transform((v) => v.toUpperCase())
+    .refine((v) => /^[A-Z]{2}$/.test(v) && isSupportedCountry(v as CountryCode), {
+      error: (iss) =>
+        `${describe(iss.input)} is not an ISO 3166-1 alpha-2 country code; allowed: two letters such as "IN", "US", "GB"`,
+    });
+}
+
+/**
+ * A phone number parsed with libphonenumber-js and normalised to E.164. National forms are read in
+ * `defaultCountry` when given.
+ */
+export function toE164(value: string, defaultCountry?: string): string | undefined {
+  const parsed = parsePhoneNumberFromString(
+    value,
+    defaultCountry ? { defaultCountry: defaultCountry as CountryCode } : undefined,
+  );
+  return parsed?.isPossible() ? parsed.number : undefined;
+}
+
+export function phoneNumber(what = "phone number") {
+  return z.string().refine((v) => toE164(v.startsWith("+") ? v : `+${v}`) !== undefined, {
+    error: (iss) =>
+      `${describe(iss.input)} is not a possible ${what}; allowed: E.164 such as "+918047091234"`,
+  });
+}
+
+export function digits(maxLength: number) {
+  return z.string().regex(new RegExp(`^\\d{1,${maxLength}}$`), { error: `must be 1 to ${maxLength} digits` });
+}
+
+export function nonEmpty(max = 200) {
+  return z
+    .string()
+    .min(1, { error: "must not be empty" })
+    .max(max, { error: `must be at most ${max} characters` });
+}

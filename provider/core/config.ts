@@ -1,0 +1,124 @@
+/**
+ * Provider configuration: stack config (set by `configure`) first, then environment variables.
+ *
+ * Credentials never enter resource inputs or outputs. They are looked up lazily, per vendor, the first
+ * time a resource of that vendor talks to its API, so a stack that only uses Plivo needs no Exotel keys.
+ */
+import type * as pulumi from "@pulumi/pulumi";
+import type { RateLimit } from "./limiter.js";
+
+type Lookup = (key: string) => string | undefined;
+
+let stackConfig: Lookup = () => undefined;
+
+/** Called by every kind's `configure`; the host runs it once per deserialised provider. */
+export async function configure(req: pulumi.dynamic.ConfigureRequest): Promise<void> {
+  stackConfig = (key) => req.config.get(key);
+}
+
+/** Tests and the CLI set configuration directly (the CLI has no Pulumi stack). */
+export function setConfigSource(lookup: Lookup): void {
+  stackConfig = lookup;
+}
+
+interface Setting {
+  /** stack config key, e.g. `exotel:apiToken` */
+  key: string;
+  /** environment variable fallback */
+  env: string;
+}
+
+function lookup(s: Setting): string | undefined {
+  const fromStack = stackConfig(s.key);
+  if (fromStack !== undefined && fromStack !== "") return fromStack;
+  const fromEnv = process.env[s.env];
+  return fromEnv !== undefined && fromEnv !== "" ? fromEnv : undefined;
+}
+
+/** Thrown when credentials are missing; names every missing setting and how to provide it. */
+export class MissingConfigError extends Error {
+  constructor(vendor: string, missing: Setting[]) {
+    const lines = missing.map(
+      (s) => `  - ${s.key} (pulumi config set --secret ${s.key} <value>) or ${s.env}`,
+    );
+    super(`${vendor} credentials are missing. Set:\n${lines.join("\n")}`);
+    this.name = "MissingConfigError";
+  }
+}
+
+function required(vendor: string, settings: Record<string, Setting>): Record<string, string> {
+  const values: Record<string, string> = {};
+  const missing: Setting[] = [];
+  for (const [name, s] of Object.entries(settings)) {
+    const v = lookup(s);
+    if (v === undefined) missing.push(s);
+    else values[name] = v;
+  }
+  if (missing.length > 0) throw new MissingConfigError(vendor, missing);
+  return values;
+}
+
+/** Parses `<requests>/<seconds>s`, e.g. `300/5s`; undefined when unset. */
+function rateLimit(s: Setting): RateLimit | undefined {
+  const v = lookup(s);
+  if (v === undefined) return undefined;
+  const m = /^(\d+)\s*\/\s*(\d+(?:\.\d+)?)\s*s$/.exec(v.trim());
+  if (!m)
+    throw new Error(`${s.key} (or ${s.env}) must look like "300/5s" (requests per seconds), got "${v}"`);
+  return { requests: Number(m[1]), windowMs: Number(m[2]) * 1000 };
+}
+
+function withLimit<T extends object>(
+  account: T,
+  limit: RateLimit | undefined,
+): T & { rateLimit?: RateLimit } {
+  return limit ? { ...account, rateLimit: limit } : account;
+}
+
+export const EXOTEL_HOSTS = {
+  singapore: "https://api.exotel.com",
+  mumbai: "https://api.in.exotel.com",
+} as const;
+
+export function exotelSettings() {
+  const creds = required("Exotel", {
+    apiKey: { key: "exotel:apiKey", env: "EXOTEL_API_KEY" },
+    apiToken: { key: "exotel:apiToken", env: "EXOTEL_API_TOKEN" },
+    accountSid: { key: "exotel:accountSid", env: "EXOTEL_ACCOUNT_SID" },
+  });
+  const regionSetting = { key: "exotel:region", env: "EXOTEL_REGION" };
+  const region = lookup(regionSetting) ?? "singapore";
+  if (region !== "singapore" && region !== "mumbai") {
+    throw new Error(`exotel:region (or EXOTEL_REGION) must be "singapore" or "mumbai", got "${region}"`);
+  }
+  const baseUrl = lookup({ key: "exotel:baseUrl", env: "EXOTEL_BASE_URL" }) ?? EXOTEL_HOSTS[region];
+  return withLimit(
+    { accountSid: creds.accountSid!, apiKey: creds.apiKey!, apiToken: creds.apiToken!, baseUrl },
+    rateLimit({ key: "exotel:rateLimit", env: "EXOTEL_RATE_LIMIT" }),
+  );
+}
+
+export function plivoSettings() {
+  const creds = required("Plivo", {
+    authId: { key: "plivo:authId", env: "PLIVO_AUTH_ID" },
+    authToken: { key: "plivo:authToken", env: "PLIVO_AUTH_TOKEN" },
+  });
+  const baseUrl = lookup({ key: "plivo:baseUrl", env: "PLIVO_BASE_URL" }) ?? "https://api.plivo.com";
+  return withLimit(
+    { authId: creds.authId!, authToken: creds.authToken!, baseUrl },
+    rateLimit({ key: "plivo:rateLimit", env: "PLIVO_RATE_LIMIT" }),
+  );
+}
+
+export function apifonicaSettings() {
+  const creds = required("Apifonica", {
+    accountSid: { key: "apifonica:accountSid", env: "APIFONICA_ACCOUNT_SID" },
+    authToken: { key: "apifonica:authToken", env: "APIFONICA_AUTH_TOKEN" },
+  });
+  const baseUrl =
+    lookup({ key: "apifonica:baseUrl", env: "APIFONICA_BASE_URL" }) ?? "https://api.apifonica.com";
+  return withLimit(
+    { accountSid: creds.accountSid!, authToken: creds.authToken!, baseUrl },
+    rateLimit({ key: "apifonica:rateLimit", env: "APIFONICA_RATE_LIMIT" }),
+  );
+}

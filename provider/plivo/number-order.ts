@@ -1,0 +1,704 @@
+/**
+ * PlivoNumberOrder: one or more Plivo numbers bought together. Three ways to order:
+ * - search criteria (`countryIso`, `numberType`, `prefix`, `region`, `services`) and `quantity`: the
+ *   first numbers of Plivo's PhoneNumber search, bought one by one;
+ * - exact `numbers` (or `adopt: true` to take over numbers the account already holds);
+ * - `groupId`: an order of `quantity` numbers from that number group, which in regulated countries
+ *   goes `pending` and is completed by a later refresh or up when its numbers arrive.
+ * In place: `appId`, `alias`, `quantity` (up orders the difference; down releases the most recently
+ * added numbers first) and the `numbers` set (added ones are bought, removed ones released).
+ */
+import { randomUUID } from "node:crypto";
+import type * as pulumi from "@pulumi/pulumi";
+import { getCountryCallingCode, parsePhoneNumberFromString } from "libphonenumber-js";
+import { z } from "zod";
+import {
+  type CheckFailure,
+  checkWith,
+  isoCountry,
+  nonEmpty,
+  oneOf,
+  type Props,
+  phoneNumber,
+  stripMeta,
+  toE164,
+} from "../core/check.js";
+import { claim, isClaimed, unclaim } from "../core/claims.js";
+import { configure, plivoSettings } from "../core/config.js";
+import { diffWith, type FieldRules } from "../core/diff.js";
+import { isNotFound, VendorApiError } from "../core/errors.js";
+import { InventoryReader } from "../core/inventory.js";
+import { messageOf, PartialSuccessError, waitRetryAfter } from "../core/outcome.js";
+import { type PlivoAccountNumber, type PlivoClient, type PlivoOrderResult, plivoClient } from "./client.js";
+
+export const KIND = "plivo-number-order";
+const STATE_VERSION = 1;
+const MAX_QUANTITY = 100;
+/** Extra candidates tried beyond the quantity when picks are taken between search and buy. */
+const SPARE_CANDIDATES = 5;
+
+export const plivoNumberOrderInputs = z.strictObject({
+  countryIso: isoCountry(),
+  numberType: oneOf(["local", "national", "tollfree", "mobile"]).optional(),
+  prefix: z
+    .string()
+    .regex(/^\d{1,5}$/, { error: "must be 1 to 5 digits (an area code or prefix)" })
+    .optional(),
+  region: nonEmpty(100).optional(),
+  services: z
+    .array(oneOf(["voice", "sms", "mms"]), { error: 'must be a list such as ["voice", "sms"]' })
+    .min(1, { error: 'must name at least one service; allowed: "voice", "sms", "mms"' })
+    .optional(),
+  quantity: z
+    .number({ error: "must be a whole number" })
+    .int({ error: "must be a whole number" })
+    .min(1, { error: `must be at least 1; allowed: 1 to ${MAX_QUANTITY}` })
+    .max(MAX_QUANTITY, {
+      error: `must be at most ${MAX_QUANTITY}; allowed: 1 to ${MAX_QUANTITY} (split larger inventories into several orders)`,
+    })
+    .optional(),
+  numbers: z
+    .array(phoneNumber("Plivo number").transform((v) => toE164(v.startsWith("+") ? v : `+${v}`)!))
+    .min(1, { error: "must list at least one number" })
+    .max(MAX_QUANTITY, { error: `must list at most ${MAX_QUANTITY} numbers` })
+    .optional(),
+  groupId: z
+    .string()
+    .regex(/^\d{1,20}$/, { error: "must be a Plivo number group id (digits)" })
+    .optional(),
+  appId: nonEmpty(64).optional(),
+  alias: nonEmpty(100).optional(),
+  adopt: z.boolean().optional(),
+});
+export type PlivoNumberOrderInputs = z.infer<typeof plivoNumberOrderInputs>;
+
+function crossCheck(raw: Props): CheckFailure[] {
+  const failures: CheckFailure[] = [];
+  const exact = raw.numbers !== undefined;
+  const conflicts = (field: string, others: string[], allowed: string) => {
+    if (raw[field] === undefined) return;
+    for (const o of others) {
+      if (raw[o] !== undefined)
+        failures.push({ property: o, reason: `cannot be combined with ${field}; allowed: ${allowed}` });
+    }
+  };
+  conflicts(
+    "numbers",
+    ["quantity", "prefix", "region", "services", "numberType", "groupId"],
+    "exact numbers, or search criteria with quantity, or groupId with quantity",
+  );
+  conflicts(
+    "groupId",
+    ["prefix", "region", "services", "numberType"],
+    "groupId with quantity (the group fixes type, prefix and region)",
+  );
+  if (raw.adopt === true && !exact) {
+    failures.push({
+      property: "adopt",
+      reason: "needs numbers; allowed: adopt: true together with the exact numbers the account holds",
+    });
+  }
+  if (Array.isArray(raw.numbers)) {
+    const seen = new Set<string>();
+    raw.numbers.forEach((n, i) => {
+      if (typeof n !== "string") return;
+      const e164 = toE164(n.startsWith("+") ? n : `+${n}`);
+      if (!e164) return;
+      if (seen.has(e164))
+        failures.push({
+          property: `numbers.${i}`,
+          reason: `${e164} is listed twice; allowed: each number once`,
+        });
+      seen.add(e164);
+      const country = parsePhoneNumberFromString(e164)?.country;
+      if (typeof raw.countryIso === "string" && country && country !== raw.countryIso.toUpperCase()) {
+        failures.push({
+          property: `numbers.${i}`,
+          reason: `${e164} is a ${country} number; allowed: numbers of countryIso ${raw.countryIso}`,
+        });
+      }
+    });
+  }
+  if (raw.region !== undefined && raw.numberType !== undefined && raw.numberType !== "local") {
+    failures.push({
+      property: "region",
+      reason: `applies to local numbers only; allowed: omit region, or numberType "local"`,
+    });
+  }
+  return failures;
+}
+
+/** Per-number details kept in state (no renewal dates or timestamps: they would show as drift). */
+export interface PlivoNumberDetail {
+  number: string;
+  appId: string | null;
+  alias: string | null;
+  numberType: string;
+  region: string | null;
+  country: string | null;
+  voiceEnabled: boolean;
+  smsEnabled: boolean;
+  mmsEnabled: boolean;
+  monthlyRentalRate: string;
+  addedOn: string | null;
+}
+
+/** A group order Plivo accepted as pending: its numbers arrive later, without an order id. */
+interface PendingGroupOrder {
+  groupId: string;
+  quantity: number;
+  /** Digits the arriving numbers start with (country code + group prefix). */
+  numberStartswith: string;
+  region: string | null;
+  orderedOn: string;
+  /** Numbers with that start the account held when ordering: never claimed as arrivals. */
+  heldBefore: string[];
+  details: string | null;
+}
+
+export interface PlivoNumberOrderOutputs {
+  stateVersion: number;
+  countryIso: string;
+  numberType?: string;
+  prefix?: string;
+  region?: string;
+  services?: string[];
+  groupId?: string;
+  adopt?: boolean;
+  /** Numbers held (E.164), in the order they were added. */
+  numbers: string[];
+  /** Numbers held plus numbers still expected from pending orders. */
+  quantity: number;
+  status: "fulfilled" | "pending" | "partial";
+  /** The vendor's text for a pending order. */
+  pendingDetails: string | null;
+  /** Numbers bought but not yet delivered (regulated countries). */
+  pendingNumbers: string[];
+  pendingOrders: PendingGroupOrder[];
+  /** The app every number is linked to; "mixed" when they differ (see `details`). */
+  appId: string | null;
+  alias: string | null;
+  details: PlivoNumberDetail[];
+  monthlyRental: string;
+  currency: string;
+}
+
+const digits = (e164: string) => e164.replace(/^\+/, "");
+const plus = (d: string) => (d.startsWith("+") ? d : `+${d}`);
+const appIdOf = (n: PlivoAccountNumber) =>
+  /\/Application\/([^/]+)\/?$/.exec(n.application ?? "")?.[1] ?? null;
+const today = () => new Date().toISOString().slice(0, 10);
+
+function detailOf(n: PlivoAccountNumber): PlivoNumberDetail {
+  return {
+    number: plus(n.number),
+    appId: appIdOf(n),
+    alias: n.alias ?? null,
+    numberType: n.number_type,
+    region: n.region ?? null,
+    country: n.country ?? null,
+    voiceEnabled: n.voice_enabled === true,
+    smsEnabled: n.sms_enabled === true,
+    mmsEnabled: n.mms_enabled === true,
+    monthlyRentalRate: n.monthly_rental_rate,
+    addedOn: n.added_on ?? null,
+  };
+}
+
+function common(values: (string | null)[]): string | null {
+  if (values.length === 0) return null;
+  return values.every((v) => v === values[0]) ? (values[0] ?? null) : "mixed";
+}
+
+function sumRates(details: PlivoNumberDetail[]): string {
+  // Plivo rates carry five decimals; sum in integer units of 1e-5 to avoid float drift.
+  const units = details.reduce((acc, d) => acc + Math.round(Number(d.monthlyRentalRate) * 100_000), 0);
+  return (units / 100_000).toFixed(5);
+}
+
+/** The state after an operation; everything is derived from the held numbers' live details. */
+function outputsOf(
+  inputs: Props,
+  details: PlivoNumberDetail[],
+  pendingNumbers: string[],
+  pendingOrders: PendingGroupOrder[],
+): PlivoNumberOrderOutputs {
+  const expected = pendingNumbers.length + pendingOrders.reduce((a, o) => a + o.quantity, 0);
+  const target = Array.isArray(inputs.numbers)
+    ? inputs.numbers.length
+    : typeof inputs.quantity === "number"
+      ? inputs.quantity
+      : 1;
+  const held = details.length;
+  const out: PlivoNumberOrderOutputs = {
+    stateVersion: STATE_VERSION,
+    countryIso: String(inputs.countryIso),
+    numbers: details.map((d) => d.number),
+    quantity: held + expected,
+    status: expected > 0 ? "pending" : held < target ? "partial" : "fulfilled",
+    pendingDetails: pendingOrders.find((o) => o.details)?.details ?? null,
+    pendingNumbers,
+    pendingOrders,
+    appId: common(details.map((d) => d.appId)),
+    alias: common(details.map((d) => d.alias)),
+    details,
+    monthlyRental: sumRates(details),
+    currency: "USD",
+  };
+  for (const k of ["numberType", "prefix", "region", "services", "groupId", "adopt"] as const) {
+    if (inputs[k] !== undefined) (out as unknown as Props)[k] = inputs[k];
+  }
+  return out;
+}
+
+const everyDetail = (o: Props, test: (d: PlivoNumberDetail) => boolean) =>
+  Array.isArray(o.details) && (o.details as PlivoNumberDetail[]).every(test);
+
+const rules: FieldRules = {
+  countryIso: { replace: true, satisfied: (n, o) => o.countryIso === n.countryIso },
+  numberType: {
+    replace: true,
+    satisfied: (n, o) =>
+      o.numberType === n.numberType || everyDetail(o, (d) => d.numberType === n.numberType),
+  },
+  prefix: {
+    replace: true,
+    satisfied: (n, o) => {
+      const cc = callingCode(String(o.countryIso));
+      return everyDetail(o, (d) => digits(d.number).startsWith(`${cc}${n.prefix}`));
+    },
+  },
+  region: {
+    replace: true,
+    satisfied: (n, o) =>
+      everyDetail(o, (d) => (d.region ?? "").toLowerCase().includes(String(n.region).toLowerCase())),
+  },
+  services: {
+    replace: true,
+    satisfied: (n, o) =>
+      everyDetail(o, (d) =>
+        (n.services as string[]).every((s) =>
+          s === "voice" ? d.voiceEnabled : s === "sms" ? d.smsEnabled : d.mmsEnabled,
+        ),
+      ),
+  },
+  groupId: { replace: true },
+  // Pending orders count towards the quantity; an order still pending makes `up` look for its numbers.
+  quantity: { satisfied: (n, o) => o.quantity === n.quantity && o.status !== "pending" },
+  numbers: {
+    satisfied: (n, o) => {
+      const want = [...(n.numbers as string[])].sort();
+      const have = [...((o.numbers as string[]) ?? []), ...((o.pendingNumbers as string[]) ?? [])].sort();
+      return want.length === have.length && want.every((v, i) => v === have[i]);
+    },
+  },
+  appId: { satisfied: (n, o) => everyDetail(o, (d) => d.appId === n.appId) },
+  alias: { satisfied: (n, o) => everyDetail(o, (d) => d.alias === n.alias) },
+};
+
+// ---- one client and one batched reader per account ----
+
+interface Account {
+  api: PlivoClient;
+  key: string;
+  reader: InventoryReader<PlivoAccountNumber>;
+}
+const accounts = new Map<string, Account>();
+
+function account(): Account {
+  const settings = plivoSettings();
+  const key = `plivo:${settings.baseUrl}:${settings.authId}`;
+  let a = accounts.get(key);
+  if (!a) {
+    const api = plivoClient(settings);
+    a = {
+      api,
+      key,
+      reader: new InventoryReader(
+        () => api.listNumberPages({ pageSize: 20 }),
+        (n) => n.number,
+      ),
+    };
+    accounts.set(key, a);
+  }
+  return a;
+}
+
+async function getHeld(a: Account, number: string): Promise<PlivoAccountNumber | undefined> {
+  try {
+    return await a.api.getNumber(digits(number));
+  } catch (err) {
+    if (isNotFound(err)) return undefined;
+    throw err;
+  }
+}
+
+async function readHeld(a: Account, number: string): Promise<PlivoAccountNumber | undefined> {
+  return a.reader.read(digits(number), () => getHeld(a, number));
+}
+
+/** Progress of an operation that buys numbers; on failure it becomes the partial state. */
+class Order {
+  details: PlivoNumberDetail[] = [];
+  pendingNumbers: string[] = [];
+  pendingOrders: PendingGroupOrder[] = [];
+  constructor(
+    readonly a: Account,
+    readonly inputs: PlivoNumberOrderInputs,
+  ) {}
+
+  outputs(): PlivoNumberOrderOutputs {
+    return outputsOf(this.inputs as Props, this.details, this.pendingNumbers, this.pendingOrders);
+  }
+
+  async took(result: PlivoOrderResult): Promise<void> {
+    for (const n of result.numbers) {
+      const e164 = plus(n.number);
+      claim(this.a.key, e164);
+      if (/^success$/i.test(n.status)) {
+        const held = await getHeld(this.a, e164);
+        if (held) this.details.push(detailOf(held));
+        else this.pendingNumbers.push(e164);
+      } else this.pendingNumbers.push(e164);
+    }
+  }
+
+  /**
+   * Buys one exact number. Returns false when it is not for sale. After an ambiguous failure it looks
+   * in the account before anything else: a number that arrived is ours; one still offered was not
+   * bought; one neither held nor offered is recorded as pending so a later read can find it.
+   */
+  async buy(e164: string): Promise<boolean> {
+    const appId = this.inputs.appId;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await this.took(await this.a.api.buyNumber(digits(e164), appId !== undefined ? { appId } : {}));
+        return true;
+      } catch (err) {
+        if (!(err instanceof VendorApiError)) throw err;
+        if (err.status === 429 && attempt < 3) {
+          await waitRetryAfter(err);
+          continue;
+        }
+        if (!err.ambiguous) {
+          if (err.status === 404 || err.status === 400 || err.status === 409) return false;
+          throw err;
+        }
+        const held = await getHeld(this.a, e164);
+        if (held) {
+          this.details.push(detailOf(held));
+          return true;
+        }
+        if (await this.offered(e164)) {
+          if (attempt < 1) continue; // clearly not bought: one more try is not blind
+          return false;
+        }
+        this.pendingNumbers.push(e164);
+        return true;
+      }
+    }
+  }
+
+  private async offered(e164: string): Promise<boolean> {
+    const parsed = parsePhoneNumberFromString(e164);
+    if (!parsed?.country) return false;
+    for await (const c of this.a.api.searchPhoneNumbers({
+      countryIso: parsed.country,
+      pattern: parsed.nationalNumber,
+      limit: 20,
+    })) {
+      if (plus(c.number) === e164) return true;
+    }
+    return false;
+  }
+
+  /** Buys `count` more numbers matching the search criteria, in Plivo's order. */
+  async buyBySearch(count: number): Promise<void> {
+    const i = this.inputs;
+    let bought = 0;
+    let tried = 0;
+    const search = this.a.api.searchPhoneNumbers({
+      countryIso: i.countryIso,
+      type: i.numberType ?? "local",
+      ...(i.prefix !== undefined && { pattern: i.prefix }),
+      ...(i.region !== undefined && { region: i.region }),
+      ...(i.services !== undefined && { services: i.services.join(",") }),
+      limit: 20,
+    });
+    for await (const candidate of search) {
+      if (bought >= count || tried >= count + SPARE_CANDIDATES) break;
+      const e164 = plus(candidate.number);
+      if (!claim(this.a.key, e164)) continue;
+      tried++;
+      if (await this.buy(e164)) bought++;
+      else unclaim(this.a.key, e164);
+    }
+    if (bought < count) {
+      throw new Error(
+        `only ${bought} of ${count} Plivo numbers could be bought for countryIso ${i.countryIso}` +
+          `${i.numberType ? `, numberType ${i.numberType}` : ""}${i.prefix ? `, prefix ${i.prefix}` : ""}${i.region ? `, region ${i.region}` : ""}` +
+          ` (${tried} candidates tried); loosen the criteria or lower the quantity`,
+      );
+    }
+  }
+
+  /** Orders `count` numbers from the number group (the seed's flow). Never re-ordered blindly. */
+  async orderFromGroup(groupId: string, count: number): Promise<void> {
+    const group = await this.a.api.getNumberGroup(groupId);
+    const numberStartswith = `${callingCode(this.inputs.countryIso)}${group.prefix ?? ""}`;
+    const heldBefore: string[] = [];
+    for await (const n of this.a.api.listNumbers({ numberStartswith, pageSize: 20 }))
+      heldBefore.push(plus(n.number));
+    const appId = this.inputs.appId;
+    let result: PlivoOrderResult;
+    try {
+      result = await this.a.api.orderFromGroup(groupId, {
+        quantity: count,
+        ...(appId !== undefined && { appId }),
+      });
+    } catch (err) {
+      if (!(err instanceof VendorApiError) || !err.ambiguous) throw err;
+      // The order may have been placed. Record it as pending: a later read claims its numbers if they
+      // arrive. Ordering again could buy twice.
+      this.pendingOrders.push({
+        groupId,
+        quantity: count,
+        numberStartswith,
+        region: group.region ?? null,
+        orderedOn: today(),
+        heldBefore,
+        details: `the order request failed ambiguously (${err.message}); numbers that arrive will be claimed`,
+      });
+      return;
+    }
+    if (result.status === "pending" || result.numbers.length === 0) {
+      this.pendingOrders.push({
+        groupId,
+        quantity: count,
+        numberStartswith,
+        region: group.region ?? null,
+        orderedOn: today(),
+        heldBefore,
+        details: result.details ?? result.message ?? null,
+      });
+    } else await this.took(result);
+  }
+
+  /** Looks for numbers of pending orders and bought numbers not yet delivered. */
+  async poll(): Promise<void> {
+    const still: string[] = [];
+    for (const e164 of this.pendingNumbers) {
+      const held = await getHeld(this.a, e164);
+      if (held) this.details.push(detailOf(held));
+      else still.push(e164);
+    }
+    this.pendingNumbers = still;
+    const open: PendingGroupOrder[] = [];
+    for (const order of this.pendingOrders) {
+      const mine = new Set([...this.details.map((d) => d.number), ...order.heldBefore]);
+      let claimed = 0;
+      for await (const n of this.a.api.listNumbers({
+        numberStartswith: order.numberStartswith,
+        pageSize: 20,
+      })) {
+        if (claimed >= order.quantity) break;
+        const e164 = plus(n.number);
+        if (mine.has(e164) || (n.added_on ?? "") < order.orderedOn || isClaimed(this.a.key, e164)) continue;
+        if (
+          order.region &&
+          n.region &&
+          !n.region.toLowerCase().includes(order.region.split(",")[0]!.toLowerCase())
+        )
+          continue;
+        claim(this.a.key, e164);
+        this.details.push(detailOf(n));
+        claimed++;
+      }
+      if (claimed < order.quantity) open.push({ ...order, quantity: order.quantity - claimed });
+    }
+    this.pendingOrders = open;
+  }
+
+  /** Links every held number to the wanted app and alias. */
+  async route(): Promise<void> {
+    const { appId, alias } = this.inputs;
+    for (const [idx, d] of this.details.entries()) {
+      const p: { appId?: string; alias?: string } = {};
+      if (appId !== undefined && d.appId !== appId) p.appId = appId;
+      if (alias !== undefined && d.alias !== alias) p.alias = alias;
+      if (Object.keys(p).length === 0) continue;
+      this.a.reader.invalidate(digits(d.number));
+      await this.a.api.updateNumber(digits(d.number), p);
+      this.details[idx] = {
+        ...d,
+        ...(p.appId !== undefined && { appId: p.appId }),
+        ...(p.alias !== undefined && { alias: p.alias }),
+      };
+    }
+  }
+
+  /** Releases numbers; 404 counts as released. Every failure is reported, none swallowed. */
+  async release(numbers: string[]): Promise<void> {
+    const failed: string[] = [];
+    for (const e164 of numbers) {
+      this.a.reader.invalidate(digits(e164));
+      try {
+        await this.a.api.unrentNumber(digits(e164));
+      } catch (err) {
+        if (!isNotFound(err)) {
+          failed.push(`${e164}: ${messageOf(err)}`);
+          continue;
+        }
+      }
+      unclaim(this.a.key, e164);
+      this.details = this.details.filter((d) => d.number !== e164);
+    }
+    if (failed.length > 0)
+      throw new Error(`could not release ${failed.length} Plivo number(s):\n  ${failed.join("\n  ")}`);
+  }
+}
+
+/** Country calling code for an ISO country (e.g. "33" for FR), from libphonenumber-js metadata. */
+function callingCode(iso: string): string {
+  try {
+    return getCountryCallingCode(iso as Parameters<typeof getCountryCallingCode>[0]);
+  } catch {
+    return "";
+  }
+}
+
+/** Runs `work`; if it fails after something was bought, the error keeps what was bought in state. */
+async function keeping(id: string, order: Order, what: string, work: () => Promise<void>): Promise<void> {
+  try {
+    await work();
+  } catch (err) {
+    const out = order.outputs();
+    if (out.numbers.length === 0 && out.pendingNumbers.length === 0 && out.pendingOrders.length === 0)
+      throw err;
+    throw new PartialSuccessError(id, out as unknown as Props, `${what}: ${messageOf(err)}`, err);
+  }
+}
+
+async function fill(order: Order, target: number): Promise<void> {
+  const i = order.inputs;
+  const have = () =>
+    order.details.length +
+    order.pendingNumbers.length +
+    order.pendingOrders.reduce((a, o) => a + o.quantity, 0);
+  if (i.numbers !== undefined) {
+    const held = new Set([...order.details.map((d) => d.number), ...order.pendingNumbers]);
+    for (const e164 of i.numbers) {
+      if (held.has(e164)) continue;
+      if (i.adopt) {
+        const live = await getHeld(order.a, e164);
+        if (!live)
+          throw new Error(`adopt: ${e164} is not held by this Plivo account; remove adopt to buy it`);
+        claim(order.a.key, e164);
+        order.details.push(detailOf(live));
+        continue;
+      }
+      if (!claim(order.a.key, e164))
+        throw new Error(`${e164} is already declared by another PlivoNumberOrder in this stack`);
+      if (!(await order.buy(e164))) {
+        unclaim(order.a.key, e164);
+        const live = await getHeld(order.a, e164);
+        throw new Error(
+          live
+            ? `${e164} is already held by this Plivo account; set adopt: true to manage it instead of buying it`
+            : `${e164} is not available to buy from Plivo (taken or not for sale)`,
+        );
+      }
+    }
+    return;
+  }
+  const missing = target - have();
+  if (missing <= 0) return;
+  if (i.groupId !== undefined) await order.orderFromGroup(i.groupId, missing);
+  else await order.buyBySearch(missing);
+}
+
+async function create(news: Props): Promise<pulumi.dynamic.CreateResult> {
+  const inputs = plivoNumberOrderInputs.parse(stripMeta(news));
+  const order = new Order(account(), inputs);
+  const id = `plivo-order-${randomUUID()}`;
+  await keeping(id, order, "the order is incomplete", async () => {
+    await fill(order, inputs.quantity ?? 1);
+    await order.route();
+  });
+  return { id, outs: order.outputs() };
+}
+
+function restore(a: Account, inputs: PlivoNumberOrderInputs, olds: Props): Order {
+  const order = new Order(a, inputs);
+  order.details = Array.isArray(olds.details) ? (olds.details as PlivoNumberDetail[]) : [];
+  order.pendingNumbers = Array.isArray(olds.pendingNumbers) ? (olds.pendingNumbers as string[]) : [];
+  order.pendingOrders = Array.isArray(olds.pendingOrders) ? (olds.pendingOrders as PendingGroupOrder[]) : [];
+  for (const d of order.details) claim(a.key, d.number);
+  return order;
+}
+
+async function read(id: string, props: Props): Promise<pulumi.dynamic.ReadResult> {
+  const a = account();
+  const inputs = { ...props } as unknown as PlivoNumberOrderInputs;
+  const order = restore(a, inputs, props);
+  const live: PlivoNumberDetail[] = [];
+  for (const d of order.details) {
+    const n = await readHeld(a, d.number);
+    if (n) live.push(detailOf(n));
+    else unclaim(a.key, d.number); // released outside Pulumi
+  }
+  order.details = live;
+  await order.poll();
+  const out = order.outputs();
+  // Target for the status is what state asked for, so a number released out of band reads as partial.
+  out.status =
+    out.pendingNumbers.length + out.pendingOrders.length > 0
+      ? "pending"
+      : out.numbers.length < Number(props.quantity ?? out.numbers.length)
+        ? "partial"
+        : "fulfilled";
+  if (out.numbers.length === 0 && out.pendingNumbers.length === 0 && out.pendingOrders.length === 0) {
+    return { id: "", props: {} };
+  }
+  return { id, props: out as unknown as Props };
+}
+
+async function update(id: string, olds: Props, news: Props): Promise<pulumi.dynamic.UpdateResult> {
+  const inputs = plivoNumberOrderInputs.parse(stripMeta(news));
+  const order = restore(account(), inputs, olds);
+  await keeping(id, order, "the order update is incomplete", async () => {
+    await order.poll();
+    if (inputs.numbers !== undefined) {
+      const want = new Set(inputs.numbers);
+      await order.release(order.details.map((d) => d.number).filter((n) => !want.has(n)));
+      order.pendingNumbers = order.pendingNumbers.filter((n) => want.has(n));
+    } else {
+      const target = inputs.quantity ?? 1;
+      const excess = order.details.length + order.pendingNumbers.length - target;
+      // Quantity down releases the most recently added numbers first.
+      if (excess > 0)
+        await order.release(
+          order.details.slice(-Math.min(excess, order.details.length)).map((d) => d.number),
+        );
+    }
+    await fill(order, inputs.quantity ?? 1);
+    await order.route();
+  });
+  return { outs: order.outputs() };
+}
+
+async function del(_id: string, props: Props): Promise<void> {
+  const a = account();
+  const order = restore(a, props as unknown as PlivoNumberOrderInputs, props);
+  await order.release(order.details.map((d) => d.number));
+}
+
+export const plivoNumberOrderProvider = {
+  configure,
+  check: async (_olds: Props, news: Props) => checkWith(plivoNumberOrderInputs, news, crossCheck),
+  diff: async (_id: string, olds: Props, news: Props) => diffWith(olds, news, rules),
+  create,
+  read,
+  update,
+  delete: del,
+};

@@ -1,0 +1,112 @@
+import * as pulumi from "@pulumi/pulumi";
+import { providerShim } from "./shim.js";
+
+const provider = providerShim("exophone");
+
+/** Arguments of an {@link ExoPhone}. Give an exact `phoneNumber`, or search criteria. */
+export interface ExoPhoneArgs {
+  /** Rent exactly this number (E.164, e.g. `+918047091234`). Changing it releases the old number first, then rents the new one. */
+  phoneNumber?: pulumi.Input<string>;
+  /** ISO 3166-1 alpha-2 country to search in. Default `IN`. */
+  country?: pulumi.Input<string>;
+  /** `Landline`, `Mobile` or `TollFree`. Default `Landline`. */
+  numberType?: pulumi.Input<"Landline" | "Mobile" | "TollFree">;
+  /** Indian telecom circle to search in, such as `KA` (Karnataka) or `DL` (Delhi); outside India, the country code. */
+  region?: pulumi.Input<string>;
+  /** Only numbers containing these digits. */
+  contains?: pulumi.Input<string>;
+  /** Only numbers that receive SMS. */
+  incomingSms?: pulumi.Input<boolean>;
+  /** A name to recognise the number by in the Exotel dashboard. Updated in place. */
+  friendlyName?: pulumi.Input<string>;
+  /** The flow URL incoming calls go to, e.g. `https://my.exotel.com/<sid>/exoml/start_voice/<app_id>`. Updated in place. */
+  voiceUrl?: pulumi.Input<string>;
+  /** The flow URL incoming SMS go to. Updated in place. */
+  smsUrl?: pulumi.Input<string>;
+  /** With `phoneNumber`: take over a number the account already holds instead of renting it. */
+  adopt?: pulumi.Input<boolean>;
+}
+
+/** Connectivity of an ExoPhone as Exotel's monitoring last saw it. */
+export interface ExoPhoneConnectivity {
+  incomingCall: { status: string; alternateExophones: string[] };
+  outgoingCall: { status: string; alternateExophones: string[] };
+}
+
+/**
+ * An Exotel phone number (ExoPhone) rented by the stack.
+ *
+ * ```ts
+ * const support = new ExoPhone("support-blr", { region: "KA", voiceUrl: "https://my.exotel.com/acme/exoml/start_voice/1234" });
+ * export const supportNumber = support.phoneNumber;
+ * ```
+ */
+export class ExoPhone extends pulumi.dynamic.Resource {
+  /** Exotel's id of the number. */
+  declare readonly sid: pulumi.Output<string>;
+  /** The number, E.164. */
+  declare readonly phoneNumber: pulumi.Output<string>;
+  /** The name shown in the dashboard. */
+  declare readonly friendlyName: pulumi.Output<string | null>;
+  /** Where incoming calls go (live value). */
+  declare readonly voiceUrl: pulumi.Output<string | null>;
+  /** Where incoming SMS go (live value). */
+  declare readonly smsUrl: pulumi.Output<string | null>;
+  /** ISO country code of the number. */
+  declare readonly country: pulumi.Output<string>;
+  /** Telecom circle (India) or country code. */
+  declare readonly region: pulumi.Output<string>;
+  /** `Landline`, `Mobile` or `TollFree`. */
+  declare readonly numberType: pulumi.Output<string>;
+  /** Whether the number receives SMS. */
+  declare readonly incomingSms: pulumi.Output<boolean>;
+  /** What the number supports. */
+  declare readonly capabilities: pulumi.Output<{ voice: boolean; sms: boolean }>;
+  /** One-time price, as Exotel states it (decimal string). */
+  declare readonly oneTimePrice: pulumi.Output<string>;
+  /** Monthly rental, as Exotel states it (decimal string). */
+  declare readonly rentalPrice: pulumi.Output<string>;
+  /** Monthly rental (decimal string), the same field name on every resource of this package. */
+  declare readonly monthlyRental: pulumi.Output<string>;
+  /** Price per pulse of incoming calls. */
+  declare readonly incomingRate: pulumi.Output<string>;
+  /** Seconds per pulse. */
+  declare readonly incomingPulse: pulumi.Output<string>;
+  /** Currency of the prices, e.g. `INR`. */
+  declare readonly currency: pulumi.Output<string>;
+  /** Whether Exotel sells it as a vanity number. */
+  declare readonly vanityNumber: pulumi.Output<boolean>;
+  /** Incoming and outgoing connectivity status and alternate ExoPhones (no check timestamps, so no false drift). */
+  declare readonly connectivity: pulumi.Output<ExoPhoneConnectivity | null>;
+
+  constructor(name: string, args: ExoPhoneArgs = {}, opts?: pulumi.CustomResourceOptions) {
+    super(
+      provider,
+      name,
+      {
+        ...args,
+        sid: undefined,
+        phoneNumber: args.phoneNumber,
+        friendlyName: args.friendlyName,
+        voiceUrl: args.voiceUrl,
+        smsUrl: args.smsUrl,
+        country: args.country,
+        region: args.region,
+        numberType: args.numberType,
+        incomingSms: args.incomingSms,
+        capabilities: undefined,
+        oneTimePrice: undefined,
+        rentalPrice: undefined,
+        monthlyRental: undefined,
+        incomingRate: undefined,
+        incomingPulse: undefined,
+        currency: undefined,
+        vanityNumber: undefined,
+        connectivity: undefined,
+      },
+      opts,
+      "phone-numbers",
+      "ExoPhone",
+    );
+  }
+}
