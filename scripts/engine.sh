@@ -8,6 +8,8 @@
 #      repository and reused by every later run: ${XDG_CACHE_HOME:-~/.cache}/pulumi-phone-numbers/
 #      engine/<version>/bin. The build goes to a temporary directory first and is moved into place
 #      only when `pulumi version` answers, so an interrupted build never leaves a half-built cache.
+#      The Go toolchain's output goes to build.log in the build directory; on failure its tail is
+#      printed and the whole log is kept as <cache>/last-failed-build.log.
 set -euo pipefail
 
 VERSION="3.259.0"          # the CLI; keep equal to the pinned @pulumi/pulumi in package.json
@@ -56,13 +58,29 @@ if [ -x "$bin_dir/pulumi" ] && "$bin_dir/pulumi" version >/dev/null 2>&1; then
   exit 0
 fi
 
-work=$(mktemp -d "$cache_root/.build.XXXXXX")
-trap 'chmod -R u+w "$work" 2>/dev/null; rm -rf "$work"' EXIT
 started=$(date +%s)
 elapsed() { echo "$(( $(date +%s) - started ))s"; }
+work=$(mktemp -d "$cache_root/.build.XXXXXX")
+log="$work/build.log"
+: >"$log"
+finish() {
+  local rc=$?
+  if [ "$rc" -ne 0 ] && [ -s "$log" ]; then
+    cp "$log" "$cache_root/last-failed-build.log" 2>/dev/null || true
+    say "build failed after $(elapsed); last lines of the Go toolchain's output:"
+    tail -n 40 "$log" | sed 's/^/[engine]   /' >&2
+    say "full log: $cache_root/last-failed-build.log"
+  fi
+  chmod -R u+w "$work" 2>/dev/null
+  rm -rf "$work"
+  exit "$rc"
+}
+trap finish EXIT
 
 module_dir() { # module_dir PATH@VERSION: download through the module proxy, print its directory
-  go mod download -json "$1" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p'
+  local json
+  json=$(go mod download -json "$1" 2>>"$log") || { printf '%s\n' "$json" >>"$log"; return 1; }
+  printf '%s\n' "$json" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p'
 }
 
 say "building Pulumi $VERSION from the Go module proxy into $bin_dir (first time only, about 4 minutes on 2 cores)"
@@ -77,14 +95,15 @@ mkdir -p "$work/bin"
 
 say "compiling the pulumi CLI ($(elapsed))"
 (cd "$work/pkg" && go build -o "$work/bin/pulumi" \
-  -ldflags "-X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=v$VERSION" ./cmd/pulumi)
+  -ldflags "-X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=v$VERSION" ./cmd/pulumi) >>"$log" 2>&1
 
 say "compiling the Node.js language host from sdk/v3 @ v$LANGHOST_SDK ($(elapsed))"
 lh_src=$(module_dir "github.com/pulumi/pulumi/sdk/v3@v$LANGHOST_SDK")
 [ -n "$lh_src" ] || die "go mod download did not report the sdk v$LANGHOST_SDK directory"
 cp -R "$lh_src" "$work/langhost"
 chmod -R u+w "$work/langhost"
-(cd "$work/langhost" && go build -o "$work/bin/pulumi-language-nodejs" ./nodejs/cmd/pulumi-language-nodejs)
+(cd "$work/langhost" && go build -o "$work/bin/pulumi-language-nodejs" ./nodejs/cmd/pulumi-language-nodejs) \
+  >>"$log" 2>&1
 
 # The dynamic provider ships inside @pulumi/pulumi; run the copy the program's project resolves.
 cat > "$work/bin/pulumi-resource-pulumi-nodejs" <<'EOF'
@@ -93,7 +112,7 @@ exec node "$(node -p 'require.resolve("@pulumi/pulumi/cmd/dynamic-provider")')" 
 EOF
 chmod +x "$work/bin/pulumi-resource-pulumi-nodejs"
 
-PULUMI_SKIP_UPDATE_CHECK=true "$work/bin/pulumi" version >/dev/null || die "the built pulumi does not run"
+PULUMI_SKIP_UPDATE_CHECK=true "$work/bin/pulumi" version >>"$log" 2>&1 || die "the built pulumi does not run"
 mkdir -p "$cache_root/$VERSION"
 rm -rf "$bin_dir"
 mv "$work/bin" "$bin_dir"

@@ -1,0 +1,245 @@
+/**
+ * The serialised `__provider` shim (sdk/shim.ts), exercised outside jest's VM the way Pulumi does it:
+ *
+ * 1. a Node process serialises `providerShim(kind)` from dist/ with `serializeFunction`, exactly as
+ *    `pulumi.dynamic.Resource` does, and the text must stay small;
+ * 2. other Node processes load that text the way the dynamic-provider host does
+ *    (`require("require-from-string")(text).handler()`, then `configure` once, then the method) with
+ *    their working directory in a consumer project outside the repository (the package installed in
+ *    its node_modules; here a symlink, the full `npm pack` install belongs to the e2e tests) and in
+ *    the repository root (package self-reference), and call through to the provider module.
+ *
+ * Needs `npm run build` first (the shim and the provider module are loaded from dist/).
+ */
+import { execFile } from "node:child_process";
+import * as fs from "node:fs/promises";
+import * as os from "node:os";
+import * as path from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterAll, beforeAll, describe, expect, jest, test } from "@jest/globals";
+
+jest.setTimeout(60_000);
+
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
+
+/** Upper bound on one resource's serialised shim (it is stored twice per resource in state). */
+const MAX_SHIM_BYTES = 2_500;
+
+type Method = "check" | "diff" | "create" | "read" | "update" | "delete";
+/** `error`: the call (or the host's `configure` before it) must fail with a message matching it. */
+type Expectation = { error: RegExp } | { result: (value: unknown) => void };
+/** One call through the shim: kind, method, JSON arguments, expectation. Add a row per behaviour. */
+type Case = [kind: string, method: Method, args: unknown[], expectation: Expectation];
+
+const CASES: Case[] = [
+  [
+    "no-such-kind",
+    "check",
+    [{}, {}],
+    {
+      error:
+        /no resource kind "no-such-kind".*install that version \(npm install pulumi-phone-numbers@latest\)/,
+    },
+  ],
+  [
+    "exophone",
+    "check",
+    [{}, { region: "ZZ", voiceUrl: "ftp://x" }],
+    {
+      result: (v) =>
+        expect((v as { failures: { property: string }[] }).failures.map((f) => f.property).sort()).toEqual([
+          "region",
+          "voiceUrl",
+        ]),
+    },
+  ],
+  [
+    "exophone",
+    "diff",
+    [
+      "sid",
+      { phoneNumber: "+918047091234", voiceUrl: "https://a.example/1" },
+      { voiceUrl: "https://a.example/2" },
+    ],
+    { result: (v) => expect(v).toEqual({ changes: true, replaces: [], deleteBeforeReplace: false }) },
+  ],
+  [
+    "plivo-number-order",
+    "check",
+    [{}, { countryIso: "US", quantity: 500 }],
+    {
+      result: (v) =>
+        expect((v as { failures: { property: string }[] }).failures[0]?.property).toBe("quantity"),
+    },
+  ],
+  [
+    "apifonica-number",
+    "check",
+    [{}, { number: "447480600503" }],
+    { result: (v) => expect((v as { inputs: { number: string } }).inputs.number).toBe("+447480600503") },
+  ],
+  [
+    "apifonica-application",
+    "check",
+    [{}, { controller: "https://example.com/ivr", method: "POST" }],
+    { result: (v) => expect((v as { failures?: unknown[] }).failures ?? []).toEqual([]) },
+  ],
+];
+
+/**
+ * Raw stack config the host hands to every provider's `configure` (keys `<namespace>:<key>`), as
+ * `pulumi config set` would give it.
+ */
+const STACK_CONFIG: Record<string, string> = {};
+
+interface Outcome {
+  ok: boolean;
+  value?: unknown;
+  message?: string;
+}
+
+function node(args: string[], cwd: string, input: unknown): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = execFile(
+      process.execPath,
+      args,
+      { cwd, env: { ...process.env, SHIM_TEST_INPUT: JSON.stringify(input) }, maxBuffer: 16 * 1024 * 1024 },
+      (error, stdout, stderr) => {
+        if (error) reject(new Error(`node ${args[0]} in ${cwd} failed: ${error.message}\n${stderr}`));
+        else resolve(stdout);
+      },
+    );
+    child.stdin?.end();
+  });
+}
+
+// ESM, like the SDK module that calls `new pulumi.dynamic.Resource`; @pulumi/pulumi from the repo.
+const SERIALISE = `
+import { createRequire } from "node:module";
+import { pathToFileURL } from "node:url";
+const input = JSON.parse(process.env.SHIM_TEST_INPUT);
+const pulumi = createRequire(input.repoRoot + "/package.json")("@pulumi/pulumi");
+const { providerShim } = await import(pathToFileURL(input.repoRoot + "/dist/sdk/shim.js").href);
+const texts = {};
+for (const kind of input.kinds) {
+  const provider = providerShim(kind);
+  texts[kind] = (await pulumi.runtime.serializeFunction(() => provider, { allowSecrets: true })).text;
+}
+process.stdout.write(JSON.stringify(texts));
+`;
+
+// CommonJS, like @pulumi/pulumi/cmd/dynamic-provider: one provider per distinct text, configured once.
+const LOAD_AND_CALL = `
+const { createRequire } = require("node:module");
+const input = JSON.parse(process.env.SHIM_TEST_INPUT);
+const fromRepo = createRequire(input.repoRoot + "/package.json");
+const requireFromString = fromRepo("require-from-string");
+const { Config } = fromRepo("@pulumi/pulumi/cmd/dynamic-provider/config");
+const providers = {};
+async function load(text) {
+  if (!providers[text]) {
+    providers[text] = (async () => {
+      const provider = requireFromString(text).handler();
+      if (provider.configure) await provider.configure({ config: new Config(input.config, "consumer") });
+      return provider;
+    })();
+  }
+  return providers[text];
+}
+(async () => {
+  const outcomes = [];
+  for (const [kind, method, args] of input.cases) {
+    try {
+      const provider = await load(input.texts[kind]);
+      outcomes.push({ ok: true, value: await provider[method](...args) });
+    } catch (error) {
+      outcomes.push({ ok: false, message: String(error && error.message ? error.message : error) });
+    }
+  }
+  process.stdout.write(JSON.stringify(outcomes));
+})();
+`;
+
+function check(outcome: Outcome | undefined, expectation: Expectation): void {
+  expect(outcome).toBeDefined();
+  if ("error" in expectation) {
+    expect(outcome).toMatchObject({ ok: false });
+    expect(outcome?.message).toMatch(expectation.error);
+  } else {
+    expect(outcome).toMatchObject({ ok: true });
+    expectation.result(outcome?.value);
+  }
+}
+
+describe("provider shim, serialised and loaded as Pulumi does", () => {
+  const kinds = [...new Set(CASES.map(([kind]) => kind))];
+  let texts: Record<string, string>;
+  let consumerDir: string;
+
+  const callAll = async (cwd: string): Promise<Outcome[]> => {
+    const input = {
+      repoRoot,
+      texts,
+      config: STACK_CONFIG,
+      cases: CASES.map(([kind, method, args]) => [kind, method, args]),
+    };
+    return JSON.parse(await node(["-e", LOAD_AND_CALL], cwd, input)) as Outcome[];
+  };
+
+  beforeAll(async () => {
+    await fs.access(path.join(repoRoot, "dist", "sdk", "shim.js")).catch(() => {
+      throw new Error("dist/sdk/shim.js is missing: run `npm run build` first");
+    });
+    texts = JSON.parse(
+      await node(["--input-type=module", "-e", SERIALISE], repoRoot, { repoRoot, kinds }),
+    ) as Record<string, string>;
+
+    consumerDir = await fs.mkdtemp(path.join(os.tmpdir(), "ppn-shim-consumer-"));
+    await fs.writeFile(
+      path.join(consumerDir, "package.json"),
+      JSON.stringify({ name: "consumer", private: true, main: "index.js" }),
+    );
+    await fs.mkdir(path.join(consumerDir, "node_modules"));
+    await fs.symlink(repoRoot, path.join(consumerDir, "node_modules", "pulumi-phone-numbers"), "dir");
+  });
+
+  afterAll(async () => {
+    if (consumerDir) await fs.rm(consumerDir, { recursive: true, force: true });
+  });
+
+  test.each(kinds)("the serialised shim of %s is small and holds no module code", (kind) => {
+    const text = texts[kind];
+    expect(typeof text).toBe("string");
+    expect(Buffer.byteLength(text!, "utf8")).toBeLessThan(MAX_SHIM_BYTES);
+    expect(text).toContain(JSON.stringify(kind));
+    expect(text).toContain('"pulumi-phone-numbers/provider"');
+  });
+
+  test("calls through from a consumer project outside the repository", async () => {
+    const outcomes = await callAll(consumerDir);
+    CASES.forEach(([, , , expectation], i) => {
+      check(outcomes[i], expectation);
+    });
+  });
+
+  test("fails to resolve where the package is not installed (the working directory is what counts)", async () => {
+    const bare = await fs.mkdtemp(path.join(os.tmpdir(), "ppn-shim-bare-"));
+    try {
+      const outcomes = await callAll(bare);
+      expect(outcomes).toHaveLength(CASES.length);
+      for (const outcome of outcomes) {
+        expect(outcome.ok).toBe(false);
+        expect(outcome.message).toMatch(/Cannot find (module|package) 'pulumi-phone-numbers\/provider'/);
+      }
+    } finally {
+      await fs.rm(bare, { recursive: true, force: true });
+    }
+  });
+
+  test("calls through from the repository root (package self-reference)", async () => {
+    const outcomes = await callAll(repoRoot);
+    CASES.forEach(([, , , expectation], i) => {
+      check(outcomes[i], expectation);
+    });
+  });
+});
