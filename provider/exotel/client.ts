@@ -1,0 +1,400 @@
+/**
+ * Exotel ExoPhone API client (v2_beta IncomingPhoneNumbers / AvailablePhoneNumbers, v2 details).
+ * Form-encoded request bodies, JSON responses, HTTP Basic `apiKey:apiToken`.
+ */
+import { z } from "zod";
+import {
+  cached,
+  createVendorHttp,
+  fingerprintOf,
+  type HttpTuning,
+  isRecord,
+  normalizeBase,
+  rawText,
+  seg,
+  text,
+  type VendorErrorBody,
+  type VendorHttp,
+} from "../core/http.js";
+import { configureLimit, limiterFor, type RateLimit } from "../core/limiter.js";
+import { items, walkPages } from "../core/paging.js";
+
+export interface ExotelAccount extends HttpTuning {
+  /** Account SID (goes in the path). */
+  accountSid: string;
+  /** API key (Basic-auth user; a secret). */
+  apiKey: string;
+  apiToken: string;
+  /** e.g. `https://api.exotel.com`, `https://api.in.exotel.com`, or `<sandbox>/exotel`. */
+  baseUrl: string;
+  /** Overrides the account's shared limiter (see `configureLimit`). */
+  rateLimit?: RateLimit;
+}
+
+/** Legacy docs: 200 requests per minute per account. */
+export const EXOTEL_DEFAULT_RATE_LIMIT: RateLimit = { requests: 200, windowMs: 60_000 };
+
+const nullableString = z.string().nullable();
+
+export const exotelCapabilitiesSchema = z.looseObject({
+  voice: z.boolean(),
+  sms: z.boolean().optional(),
+});
+
+/** One element of the AvailablePhoneNumbers search array. */
+export const exotelAvailableNumberSchema = z.looseObject({
+  phone_number: z.string(),
+  friendly_name: nullableString.optional(),
+  capabilities: exotelCapabilitiesSchema,
+  country: z.string(),
+  region: z.string(),
+  one_time_price: z.string(),
+  rental_price: z.string(),
+  incoming_rate: z.string(),
+  incoming_pulse: z.string(),
+  number_type: z.string(),
+  vanity_number: z.boolean().optional(),
+});
+
+const ipnFields = {
+  sid: z.string().min(1),
+  account_sid: z.string().optional(),
+  date_created: z.string(),
+  date_updated: z.string().optional(),
+  phone_number: z.string(),
+  friendly_name: nullableString,
+  capabilities: exotelCapabilitiesSchema,
+  country: z.string(),
+  region: z.string(),
+  one_time_price: z.string(),
+  rental_price: z.string(),
+  incoming_rate: z.string(),
+  incoming_pulse: z.string(),
+  currency: z.string(),
+  number_type: z.string(),
+  vanity_number: z.boolean().optional(),
+  voice_url: nullableString,
+  sms_url: nullableString,
+  uri: z.string().optional(),
+};
+
+/** An IncomingPhoneNumber (rented ExoPhone) as returned by rent, get, update and list. */
+export const exotelNumberSchema = z.looseObject(ipnFields);
+
+const connectivityBlockSchema = z.looseObject({
+  status: z.string(),
+  last_check_time: nullableString.optional(),
+  alternate_exophone: z.unknown().optional(),
+});
+
+/** The v2 details `data` object: IPN fields (RFC 3339 dates) plus `connectivity`. */
+export const exotelNumberDetailsSchema = z.looseObject({
+  ...ipnFields,
+  connectivity: z.looseObject({
+    incoming_call: connectivityBlockSchema,
+    outgoing_call: connectivityBlockSchema,
+  }),
+});
+
+const listSchema = z.looseObject({
+  page: z.number().optional(),
+  page_size: z.number().optional(),
+  next_page_uri: nullableString.optional(),
+  incoming_phone_numbers: z.array(exotelNumberSchema),
+});
+
+const v2EnvelopeSchema = z.looseObject({
+  http_code: z.number().optional(),
+  response: z
+    .array(
+      z.looseObject({
+        code: z.number().optional(),
+        status: z.string().optional(),
+        data: z.unknown(),
+        error_data: z
+          .looseObject({
+            code: z.union([z.number(), z.string()]).optional(),
+            description: nullableString.optional(),
+            message: nullableString.optional(),
+          })
+          .nullable()
+          .optional(),
+      }),
+    )
+    .min(1),
+});
+
+const releaseSchema = z
+  .looseObject({ Status: z.number().optional(), Message: z.string().optional() })
+  .optional();
+
+export type ExotelAvailableNumber = z.infer<typeof exotelAvailableNumberSchema>;
+export type ExotelNumber = z.infer<typeof exotelNumberSchema>;
+export type ExotelNumberDetails = z.infer<typeof exotelNumberDetailsSchema>;
+export type ExotelNumberType = "Landline" | "Mobile" | "TollFree";
+
+export interface ExotelSearchQuery {
+  /** ISO 3166-1 alpha-2 country code, e.g. "IN". */
+  country: string;
+  numberType: ExotelNumberType;
+  /** Telecom circle, e.g. "KA". */
+  inRegion?: string;
+  /** Only numbers that support incoming SMS. */
+  incomingSms?: boolean;
+  /** Digits the number must contain. */
+  contains?: string;
+}
+
+export interface ExotelListOptions {
+  /** Numbers per page (vendor default 50, max 100). */
+  pageSize?: number;
+}
+
+export interface ExotelClient {
+  /** Numbers for sale (at most 50, catalog order). */
+  searchAvailableNumbers(q: ExotelSearchQuery): Promise<ExotelAvailableNumber[]>;
+  /** Rents a number (E.164 or national form). Never retried: on an ambiguous error, look the number up. */
+  rentNumber(p: {
+    phoneNumber: string;
+    voiceUrl?: string;
+    smsUrl?: string;
+    friendlyName?: string;
+  }): Promise<ExotelNumber>;
+  getNumber(sid: string): Promise<ExotelNumber>;
+  /** The v2 details (with connectivity), envelope unwrapped; envelope errors become `VendorApiError`. */
+  getNumberDetails(sid: string): Promise<ExotelNumberDetails>;
+  /** Every rented number, fetching page N+1 only once page N is consumed. */
+  listNumbers(opts?: ExotelListOptions): AsyncIterable<ExotelNumber>;
+  listNumberPages(opts?: ExotelListOptions): AsyncIterable<ExotelNumber[]>;
+  /** Partial update: undefined keeps a field, null clears it (sent as an empty value). */
+  updateNumber(
+    sid: string,
+    p: { voiceUrl?: string | null; smsUrl?: string | null; friendlyName?: string | null },
+  ): Promise<ExotelNumber>;
+  releaseNumber(sid: string): Promise<void>;
+}
+
+/** Error bodies: `{"RestException":{Status,Message,Code?}}`, flat `{Status,Message}`, or the v2 envelope. */
+export function parseExotelError(body: unknown): VendorErrorBody {
+  if (!isRecord(body)) {
+    return { message: rawText(body) };
+  }
+  const rest = isRecord(body["RestException"]) ? body["RestException"] : body;
+  if ("Message" in rest || "Code" in rest) {
+    return { code: text(rest["Code"]), message: text(rest["Message"]) };
+  }
+  const blocks = body["response"];
+  if (Array.isArray(blocks)) {
+    for (const block of blocks) {
+      if (isRecord(block) && isRecord(block["error_data"])) {
+        const e = block["error_data"];
+        return { code: text(e["code"]), message: text(e["message"]) ?? text(e["description"]) };
+      }
+    }
+  }
+  return {};
+}
+
+/** The key of the account's shared limiter. */
+export function exotelLimiterKey(account: Pick<ExotelAccount, "baseUrl" | "accountSid">): string {
+  return `exotel:${account.accountSid}@${normalizeBase(account.baseUrl)}`;
+}
+
+const clients = new Map<string, { fingerprint: string; client: ExotelClient }>();
+
+/** The client of one Exotel account, cached per (baseUrl, accountSid, apiKey). */
+export function exotelClient(account: ExotelAccount): ExotelClient {
+  const limiterKey = exotelLimiterKey(account);
+  if (account.rateLimit) {
+    configureLimit(limiterKey, account.rateLimit);
+  }
+  const key = `${normalizeBase(account.baseUrl)}\n${account.accountSid}\n${account.apiKey}`;
+  const fingerprint = fingerprintOf(account.apiToken, account.timeouts, account.retryLimit);
+  return cached(clients, key, fingerprint, () =>
+    buildClient(
+      account,
+      createVendorHttp({
+        vendor: "exotel",
+        baseUrl: account.baseUrl,
+        username: account.apiKey,
+        password: account.apiToken,
+        usernameIsSecret: true,
+        limiter: limiterFor(limiterKey, EXOTEL_DEFAULT_RATE_LIMIT),
+        bodyEncoding: "form",
+        parseErrorBody: parseExotelError,
+        ...(account.timeouts ? { timeouts: account.timeouts } : {}),
+        ...(account.retryLimit !== undefined ? { retryLimit: account.retryLimit } : {}),
+      }),
+    ),
+  );
+}
+
+/** Form value for an update field: undefined omits it, null sends an empty value (clears it). */
+function clearable(value: string | null | undefined): string | undefined {
+  return value === null ? "" : value;
+}
+
+interface PageCursor {
+  page: number;
+  pageSize: number | undefined;
+}
+
+function buildClient(account: ExotelAccount, http: VendorHttp): ExotelClient {
+  const beta = `v2_beta/Accounts/${seg(account.accountSid)}`;
+  const numbers = `${beta}/IncomingPhoneNumbers`;
+
+  /** Page/PageSize from the vendor's absolute next_page_uri; requested against our own base URL. */
+  function nextCursor(nextUri: string | null | undefined, current: PageCursor): PageCursor | undefined {
+    if (!nextUri) {
+      return undefined;
+    }
+    let params: URLSearchParams;
+    try {
+      params = new URL(nextUri, "http://next.invalid/").searchParams;
+    } catch {
+      params = new URLSearchParams();
+    }
+    const page = Number(params.get("Page"));
+    const sizeParam = params.get("PageSize");
+    const pageSize = sizeParam === null ? current.pageSize : Number(sizeParam);
+    if (
+      !Number.isInteger(page) ||
+      page <= current.page ||
+      (pageSize !== undefined && !Number.isInteger(pageSize))
+    ) {
+      throw http.error({
+        vendor: "exotel",
+        operation: "listNumbers",
+        status: 200,
+        detail: "unexpected response body: next_page_uri: no usable Page/PageSize after the current page",
+        ambiguous: false,
+      });
+    }
+    return { page, pageSize };
+  }
+
+  function listNumberPages(opts?: ExotelListOptions): AsyncIterable<ExotelNumber[]> {
+    return walkPages<PageCursor, ExotelNumber>(
+      { page: 0, pageSize: opts?.pageSize },
+      async (cursor) => {
+        const body = await http.call({
+          operation: "listNumbers",
+          method: "GET",
+          path: numbers,
+          query: { Page: cursor.page, PageSize: cursor.pageSize },
+          schema: listSchema,
+        });
+        return { items: body.incoming_phone_numbers, next: nextCursor(body.next_page_uri, cursor) };
+      },
+      () =>
+        http.error({
+          vendor: "exotel",
+          operation: "listNumbers",
+          status: 200,
+          detail: "next_page_uri repeats a page already read",
+          ambiguous: false,
+        }),
+    );
+  }
+
+  return {
+    async searchAvailableNumbers(q) {
+      return http.call({
+        operation: "searchAvailableNumbers",
+        method: "GET",
+        path: `${beta}/AvailablePhoneNumbers/${seg(q.country)}/${seg(q.numberType)}`,
+        query: {
+          IncomingSMS: q.incomingSms === undefined ? undefined : String(q.incomingSms),
+          InRegion: q.inRegion,
+          Contains: q.contains,
+        },
+        schema: z.array(exotelAvailableNumberSchema),
+      });
+    },
+
+    async rentNumber(p) {
+      return http.call({
+        operation: "rentNumber",
+        method: "POST",
+        path: numbers,
+        body: {
+          PhoneNumber: p.phoneNumber,
+          VoiceUrl: p.voiceUrl,
+          SMSUrl: p.smsUrl,
+          FriendlyName: p.friendlyName,
+        },
+        schema: exotelNumberSchema,
+        retry: "never",
+      });
+    },
+
+    async getNumber(sid) {
+      return http.call({
+        operation: "getNumber",
+        method: "GET",
+        path: `${numbers}/${seg(sid)}`,
+        schema: exotelNumberSchema,
+      });
+    },
+
+    async getNumberDetails(sid) {
+      const operation = "getNumberDetails";
+      const envelope = await http.call({
+        operation,
+        method: "GET",
+        path: `v2/accounts/${seg(account.accountSid)}/incoming-phone-numbers/${seg(sid)}`,
+        schema: v2EnvelopeSchema,
+      });
+      const block = envelope.response[0]!;
+      const failed = block.status === "failure" || (block.error_data ?? null) !== null || block.data === null;
+      if (failed) {
+        const status = block.code ?? envelope.http_code ?? 200;
+        throw http.error({
+          vendor: "exotel",
+          operation,
+          status,
+          code: text(block.error_data?.code),
+          vendorMessage: block.error_data?.message ?? block.error_data?.description ?? undefined,
+          detail: "the v2 response block reports a failure",
+          ambiguous: status >= 500,
+        });
+      }
+      return http.validate(
+        operation,
+        envelope.http_code ?? 200,
+        exotelNumberDetailsSchema,
+        block.data,
+        "response.0.data",
+      );
+    },
+
+    listNumberPages,
+
+    listNumbers(opts) {
+      return items(listNumberPages(opts));
+    },
+
+    async updateNumber(sid, p) {
+      return http.call({
+        operation: "updateNumber",
+        method: "PUT",
+        path: `${numbers}/${seg(sid)}`,
+        body: {
+          VoiceUrl: clearable(p.voiceUrl),
+          SMSUrl: clearable(p.smsUrl),
+          FriendlyName: clearable(p.friendlyName),
+        },
+        schema: exotelNumberSchema,
+      });
+    },
+
+    async releaseNumber(sid) {
+      await http.call({
+        operation: "releaseNumber",
+        method: "DELETE",
+        path: `${numbers}/${seg(sid)}`,
+        schema: releaseSchema,
+      });
+    },
+  };
+}
