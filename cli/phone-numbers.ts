@@ -1,6 +1,16 @@
 #!/usr/bin/env node
-/** The `phone-numbers` command: one subcommand per job. */
-const commands: Record<string, { summary: string; run: (argv: string[]) => Promise<number> }> = {};
+/** The `phone-numbers` command: one subcommand per job, each loaded only when used. */
+interface Command {
+  summary: string;
+  run: (argv: string[]) => Promise<number>;
+}
+
+const commands: Record<string, Command> = {
+  sandbox: {
+    summary: "run the local emulator of the Exotel, Plivo and Apifonica number APIs",
+    run: async (argv) => (await import("../sandbox/cli.js")).runSandboxCommand(argv),
+  },
+};
 
 function usage(): string {
   const lines = Object.entries(commands).map(([name, c]) => `  ${name.padEnd(20)} ${c.summary}`);

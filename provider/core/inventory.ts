@@ -60,7 +60,9 @@ export class InventoryReader<T> {
     this.recent.push(now);
 
     let walk = this.walk && now - this.walk.startedAt < this.opts.ttlMs ? this.walk : undefined;
-    if (!walk && this.recent.length >= this.opts.burst) walk = this.startWalk();
+    // A finished walk cannot know numbers rented after it started: during a burst, walk again.
+    const stale = walk?.done === true && !walk.items.has(id) && now - walk.startedAt >= this.opts.windowMs;
+    if ((!walk || stale) && this.recent.length >= this.opts.burst) walk = this.startWalk();
     if (!walk || walk.dirty.has(id)) return this.single(fetchOne);
 
     if (!walk.items.has(id) && !walk.done && !walk.failed) await this.waitFor(walk, id);

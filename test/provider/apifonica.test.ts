@@ -1,0 +1,138 @@
+import { PartialSuccessError } from "../../provider/core/outcome.js";
+import { provider } from "../../provider/index.js";
+import { clearLog, fault, requests, type Sandbox, start, vendor } from "../support/sandbox.js";
+
+const num = provider("apifonica-number");
+const app = provider("apifonica-application");
+let sb: Sandbox;
+
+beforeAll(async () => {
+  sb = await start();
+});
+afterAll(async () => {
+  await sb.close();
+});
+
+async function checked(p: typeof num, news: Record<string, unknown>) {
+  const { inputs, failures } = await p.check!({}, { __provider: "shim", ...news });
+  expect(failures ?? []).toEqual([]);
+  return inputs;
+}
+
+describe("ApifonicaApplication and ApifonicaNumber against the sandbox", () => {
+  it("routes a number through an application, detects drift in both, repairs, and cleans up", async () => {
+    const appNews = await checked(app, {
+      controller: "https://example.com/ivr",
+      method: "POST",
+      name: "ivr",
+    });
+    const application = await app.create!(appNews);
+    expect(application.outs).toMatchObject({
+      applicationSid: application.id,
+      controller: "https://example.com/ivr",
+      method: "POST",
+    });
+
+    const news = await checked(num, {
+      countryCode: "GB",
+      type: "local",
+      callAppSid: application.id,
+      name: "uk-support",
+    });
+    const created = await num.create!(news);
+    expect(created.outs).toMatchObject({
+      countryCode: "GB",
+      callAppSid: application.id,
+      callController: "https://example.com/ivr",
+      callMethod: "POST",
+      name: "uk-support",
+    });
+    expect(created.outs.number).toMatch(/^\+44/);
+    const read = await num.read!(created.id, created.outs);
+    expect(await num.diff!(created.id, read.props!, news)).toMatchObject({ changes: false });
+
+    // The controller changed in the console: the application drifts; the number shows the new URL.
+    expect(
+      (
+        await vendor(sb, "apifonica", "PUT", `/applications/${application.id}`, {
+          controller: "https://evil.example/x",
+        })
+      ).status,
+    ).toBe(200);
+    const appRead = await app.read!(application.id, application.outs);
+    expect(appRead.props!.controller).toBe("https://evil.example/x");
+    expect(await app.diff!(application.id, appRead.props!, appNews)).toMatchObject({
+      changes: true,
+      replaces: [],
+    });
+    expect((await num.read!(created.id, read.props!)).props!.callController).toBe("https://evil.example/x");
+    const repaired = await app.update!(application.id, appRead.props!, appNews);
+    expect(repaired.outs!.controller).toBe("https://example.com/ivr");
+
+    // The number was unlinked by hand: drift on callAppSid, repaired in place.
+    expect(
+      (
+        await vendor(sb, "apifonica", "PUT", `/numbers/${created.id}`, {
+          call_app_sid: "default_call_app_sid",
+        })
+      ).status,
+    ).toBe(200);
+    const unlinked = await num.read!(created.id, read.props!);
+    expect(unlinked.props!.callAppSid).toBeNull();
+    expect(await num.diff!(created.id, unlinked.props!, news)).toMatchObject({ changes: true, replaces: [] });
+    const relinked = await num.update!(created.id, unlinked.props!, news);
+    expect(relinked.outs!.callAppSid).toBe(application.id);
+
+    await num.delete!(created.id, relinked.outs!);
+    expect((await num.read!(created.id, relinked.outs!)).id).toBe("");
+    await app.delete!(application.id, repaired.outs!);
+    expect((await app.read!(application.id, repaired.outs!)).id).toBe("");
+    await app.delete!(application.id, repaired.outs!); // gone already: success
+  });
+
+  it("keeps a rented number in state when linking its routing fails", async () => {
+    const application = await app.create!(
+      await checked(app, { controller: "https://example.com/sms", method: "GET" }),
+    );
+    await fault(sb, {
+      vendor: "apifonica",
+      method: "PUT",
+      path: "/numbers/",
+      action: { type: "status", status: 400 },
+      times: 1,
+    });
+    const news = await checked(num, {
+      countryCode: "IE",
+      msgAppSid: application.id,
+      mode: "xml",
+      name: "ie",
+    });
+    // msgAppSid is linked at rent; `name` needs the PUT that fails.
+    const err = (await num.create!(news).catch((e: unknown) => e)) as PartialSuccessError;
+    expect(err).toBeInstanceOf(PartialSuccessError);
+    expect(err.id).toMatch(/\S/);
+    expect(err.properties).toMatchObject({ numberSid: err.id });
+    // The next up finishes the job through update.
+    const fixed = await num.update!(err.id, err.properties, news);
+    expect(fixed.outs).toMatchObject({ msgAppSid: application.id, name: "ie" });
+    await num.delete!(err.id, fixed.outs!);
+    await app.delete!(application.id, {});
+  });
+
+  it("never rents twice when the connection drops after the rent", async () => {
+    await clearLog(sb);
+    await fault(sb, {
+      vendor: "apifonica",
+      method: "POST",
+      path: "/numbers$",
+      action: { type: "reset", when: "after" },
+      times: 1,
+    });
+    const created = await num.create!(await checked(num, { countryCode: "US" }));
+    const rents = (await requests(sb, "apifonica")).filter(
+      (r) => r.method === "POST" && /\/numbers$/.test(r.path),
+    );
+    expect(rents).toHaveLength(1);
+    await num.delete!(created.id, created.outs);
+  });
+});
