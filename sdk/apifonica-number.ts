@@ -68,6 +68,12 @@ export class ApifonicaNumber extends pulumi.dynamic.Resource {
   declare readonly name: pulumi.Output<string | null>;
   /** The number's mode. */
   declare readonly mode: pulumi.Output<string>;
+  /** Monthly rental from Apifonica's cost list (decimal string), the same field name on every resource of this package. */
+  declare readonly monthlyRental: pulumi.Output<string | null>;
+  /** One-time setup price (decimal string). */
+  declare readonly setupPrice: pulumi.Output<string | null>;
+  /** Currency of the prices, e.g. `EUR`. */
+  declare readonly currency: pulumi.Output<string | null>;
 
   constructor(name: string, args: ApifonicaNumberArgs, opts?: pulumi.CustomResourceOptions) {
     super(
@@ -91,6 +97,9 @@ export class ApifonicaNumber extends pulumi.dynamic.Resource {
         msgMethod: undefined,
         name: args.name,
         mode: args.mode,
+        monthlyRental: undefined,
+        setupPrice: undefined,
+        currency: undefined,
       },
       opts,
       "phone-numbers",

@@ -23,7 +23,12 @@ import { diffWith, type FieldRules } from "../core/diff.js";
 import { isNotFound, VendorApiError } from "../core/errors.js";
 import { InventoryReader } from "../core/inventory.js";
 import { messageOf, PartialSuccessError, waitRetryAfter } from "../core/outcome.js";
-import { type ApifonicaClient, type ApifonicaNumber, apifonicaClient } from "./client.js";
+import {
+  type ApifonicaClient,
+  type ApifonicaNumber,
+  type ApifonicaNumberCost,
+  apifonicaClient,
+} from "./client.js";
 
 export const KIND = "apifonica-number";
 const STATE_VERSION = 1;
@@ -103,12 +108,20 @@ export interface ApifonicaNumberOutputs {
   msgMethod: string | null;
   name: string | null;
   mode: string;
+  /** Monthly rental from Apifonica's number cost list (decimal string); null when it lists none. */
+  monthlyRental: string | null;
+  setupPrice: string | null;
+  currency: string | null;
   adopt?: boolean;
 }
 
 const app = (sid: string | null | undefined) => (sid && !DEFAULT_APPS.has(sid) ? sid : null);
 
-function outputsOf(n: ApifonicaNumber, inputs: Props): ApifonicaNumberOutputs {
+function outputsOf(
+  n: ApifonicaNumber,
+  inputs: Props,
+  cost: ApifonicaNumberCost | undefined,
+): ApifonicaNumberOutputs {
   const out: ApifonicaNumberOutputs = {
     stateVersion: STATE_VERSION,
     numberSid: n.number_sid,
@@ -127,6 +140,9 @@ function outputsOf(n: ApifonicaNumber, inputs: Props): ApifonicaNumberOutputs {
     msgMethod: n.msg_controller ? (n.msg_method ?? null) : null,
     name: n.name ?? null,
     mode: n.mode ?? "xml",
+    monthlyRental: cost?.monthly_price ?? null,
+    setupPrice: cost?.setup_price ?? null,
+    currency: cost?.currency ?? null,
   };
   if (typeof inputs.adopt === "boolean") out.adopt = inputs.adopt;
   return out;
@@ -148,6 +164,7 @@ interface Account {
   api: ApifonicaClient;
   key: string;
   reader: InventoryReader<ApifonicaNumber>;
+  costs: InventoryReader<ApifonicaNumberCost>;
 }
 const accounts = new Map<string, Account>();
 
@@ -164,10 +181,38 @@ function account(): Account {
         () => api.listNumberPages(),
         (n) => n.number_sid,
       ),
+      costs: new InventoryReader(
+        () => pages(api.listNumberCosts()),
+        (c) => c.number_sid,
+      ),
     };
     accounts.set(key, a);
   }
   return a;
+}
+
+async function* pages<T>(items: AsyncIterable<T>, size = 20): AsyncIterable<T[]> {
+  let page: T[] = [];
+  for await (const item of items) {
+    page.push(item);
+    if (page.length === size) {
+      yield page;
+      page = [];
+    }
+  }
+  if (page.length > 0) yield page;
+}
+
+/** A number's prices: Apifonica has no per-number cost endpoint, so its cost list is walked (batched). */
+function costOf(a: Account, numberSid: string): Promise<ApifonicaNumberCost | undefined> {
+  return a.costs.read(numberSid, async () => {
+    for await (const c of a.api.listNumberCosts()) if (c.number_sid === numberSid) return c;
+    return undefined;
+  });
+}
+
+async function outputsNow(a: Account, n: ApifonicaNumber, inputs: Props): Promise<ApifonicaNumberOutputs> {
+  return outputsOf(n, inputs, await costOf(a, n.number_sid));
 }
 
 async function findHeld(a: Account, e164: string): Promise<ApifonicaNumber | undefined> {
@@ -234,14 +279,16 @@ async function finish(
   let live: ApifonicaNumber | undefined;
   try {
     live = await a.api.getNumber(numberSid);
-    const p = changes(inputs, outputsOf(live, inputs) as unknown as Props);
+    const p = changes(inputs, outputsOf(live, inputs, undefined) as unknown as Props);
     if (Object.keys(p).length > 0) {
       await a.api.updateNumber(numberSid, p);
       live = await a.api.getNumber(numberSid);
     }
-    return { id: numberSid, outs: outputsOf(live, inputs) };
+    return { id: numberSid, outs: await outputsNow(a, live, inputs) };
   } catch (err) {
-    const partial = live ? outputsOf(live, inputs) : { stateVersion: STATE_VERSION, numberSid, number: e164 };
+    const partial = live
+      ? outputsOf(live, inputs, undefined)
+      : { stateVersion: STATE_VERSION, numberSid, number: e164 };
     throw new PartialSuccessError(
       numberSid,
       partial as Props,
@@ -322,7 +369,7 @@ async function read(id: string, props: Props): Promise<pulumi.dynamic.ReadResult
     }
   });
   if (!live) return { id: "", props: {} };
-  return { id, props: outputsOf(live, props) as unknown as Props };
+  return { id, props: (await outputsNow(a, live, props)) as unknown as Props };
 }
 
 async function update(id: string, olds: Props, news: Props): Promise<pulumi.dynamic.UpdateResult> {
@@ -331,7 +378,7 @@ async function update(id: string, olds: Props, news: Props): Promise<pulumi.dyna
   a.reader.invalidate(id);
   const p = changes(inputs, olds);
   if (Object.keys(p).length > 0) await a.api.updateNumber(id, p);
-  return { outs: outputsOf(await a.api.getNumber(id), inputs) };
+  return { outs: await outputsNow(a, await a.api.getNumber(id), inputs) };
 }
 
 async function del(id: string, props: Props): Promise<void> {

@@ -46,6 +46,8 @@ describe("ApifonicaApplication and ApifonicaNumber against the sandbox", () => {
       callController: "https://example.com/ivr",
       callMethod: "POST",
       name: "uk-support",
+      monthlyRental: expect.stringMatching(/^\d+\.\d{2}$/),
+      currency: expect.stringMatching(/^[A-Z]{3}$/),
     });
     expect(created.outs.number).toMatch(/^\+44/);
     const read = await num.read!(created.id, created.outs);
