@@ -8,6 +8,7 @@ import { checkWith, httpUrl, nonEmpty, oneOf, type Props, stripMeta } from "../c
 import { apifonicaSettings, configure } from "../core/config.js";
 import { diffWith, type FieldRules } from "../core/diff.js";
 import { isNotFound } from "../core/errors.js";
+import { unlessGone } from "../core/outcome.js";
 import { type ApifonicaApplication, type ApifonicaClient, apifonicaClient } from "./client.js";
 
 export const KIND = "apifonica-application";
@@ -74,12 +75,8 @@ async function create(news: Props): Promise<pulumi.dynamic.CreateResult> {
 }
 
 async function read(id: string): Promise<pulumi.dynamic.ReadResult> {
-  try {
-    return { id, props: outputsOf(await api().getApplication(id)) as unknown as Props };
-  } catch (err) {
-    if (isNotFound(err)) return { id: "", props: {} };
-    throw err;
-  }
+  const live = await unlessGone(api().getApplication(id));
+  return live ? { id, props: outputsOf(live) as unknown as Props } : { id: "", props: {} };
 }
 
 async function update(id: string, _olds: Props, news: Props): Promise<pulumi.dynamic.UpdateResult> {

@@ -9,6 +9,7 @@ import { z } from "zod";
 import {
   type CheckFailure,
   checkWith,
+  exactOrSearch,
   isoCountry,
   nonEmpty,
   oneOf,
@@ -20,9 +21,10 @@ import {
 import { claim, unclaim } from "../core/claims.js";
 import { apifonicaSettings, configure } from "../core/config.js";
 import { diffWith, type FieldRules } from "../core/diff.js";
-import { isNotFound, VendorApiError } from "../core/errors.js";
+import { isNotFound } from "../core/errors.js";
 import { InventoryReader } from "../core/inventory.js";
-import { messageOf, PartialSuccessError, waitRetryAfter } from "../core/outcome.js";
+import { messageOf, PartialSuccessError, unlessGone } from "../core/outcome.js";
+import { purchase } from "../core/purchase.js";
 import {
   type ApifonicaClient,
   type ApifonicaNumber,
@@ -52,17 +54,8 @@ export const apifonicaNumberInputs = z.strictObject({
 export type ApifonicaNumberInputs = z.infer<typeof apifonicaNumberInputs>;
 
 function crossCheck(raw: Props): CheckFailure[] {
-  const failures: CheckFailure[] = [];
+  const failures = exactOrSearch(raw, "number", ["type", "voice", "messaging"]);
   const exact = raw.number !== undefined;
-  for (const f of ["type", "voice", "messaging"]) {
-    if (exact && raw[f] !== undefined) {
-      failures.push({
-        property: f,
-        reason:
-          "cannot be combined with number; allowed: either an exact number or search criteria (countryCode, type, voice, messaging)",
-      });
-    }
-  }
   if (!exact && raw.countryCode === undefined) {
     failures.push({
       property: "countryCode",
@@ -80,12 +73,6 @@ function crossCheck(raw: Props): CheckFailure[] {
         reason: `${raw.number} is a ${country} number; allowed: "${country}" or leave countryCode out`,
       });
     }
-  }
-  if (raw.adopt === true && !exact) {
-    failures.push({
-      property: "adopt",
-      reason: "needs number; allowed: adopt: true together with the exact number the account holds",
-    });
   }
   return failures;
 }
@@ -222,7 +209,7 @@ async function findHeld(a: Account, e164: string): Promise<ApifonicaNumber | und
   return undefined;
 }
 
-/** Rents one number; "taken" when it is not for sale. Ambiguous failures look in the account first. */
+/** Rents one number; "taken" when it is not for sale. */
 async function rent(a: Account, e164: string, inputs: ApifonicaNumberInputs): Promise<string | "taken"> {
   // Apifonica takes only one of the two app SIDs when renting; the other is linked right after.
   const link =
@@ -231,31 +218,13 @@ async function rent(a: Account, e164: string, inputs: ApifonicaNumberInputs): Pr
       : inputs.msgAppSid !== undefined
         ? { msgAppSid: inputs.msgAppSid }
         : {};
-  for (let attempt = 0; ; attempt++) {
-    try {
-      return (await a.api.rentNumber({ number: e164, ...link })).numberSid;
-    } catch (err) {
-      if (!(err instanceof VendorApiError)) throw err;
-      if (err.status === 429 && attempt < 3) {
-        await waitRetryAfter(err);
-        continue;
-      }
-      if (err.ambiguous) {
-        let held: ApifonicaNumber | undefined;
-        try {
-          held = await findHeld(a, e164);
-        } catch (lookErr) {
-          throw new Error(
-            `Apifonica rent of ${e164} failed ambiguously (${err.message}) and the account could not be checked (${messageOf(lookErr)}). ` +
-              "The number may have been rented: check the Apifonica console before running pulumi up again.",
-          );
-        }
-        return held ? held.number_sid : "taken";
-      }
-      if (err.status === 400 || err.status === 404 || err.status === 409) return "taken";
-      throw err;
-    }
-  }
+  const sid = await purchase({
+    what: `Apifonica rent of ${e164}`,
+    console: "the Apifonica console",
+    buy: async () => (await a.api.rentNumber({ number: e164, ...link })).numberSid,
+    findHeld: async () => (await findHeld(a, e164))?.number_sid,
+  });
+  return sid;
 }
 
 function changes(inputs: Partial<ApifonicaNumberInputs>, current: Props) {
@@ -360,14 +329,7 @@ async function create(news: Props): Promise<pulumi.dynamic.CreateResult> {
 
 async function read(id: string, props: Props): Promise<pulumi.dynamic.ReadResult> {
   const a = account();
-  const live = await a.reader.read(id, async () => {
-    try {
-      return await a.api.getNumber(id);
-    } catch (err) {
-      if (isNotFound(err)) return undefined;
-      throw err;
-    }
-  });
+  const live = await a.reader.read(id, () => unlessGone(a.api.getNumber(id)));
   if (!live) return { id: "", props: {} };
   return { id, props: (await outputsNow(a, live, props)) as unknown as Props };
 }

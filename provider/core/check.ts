@@ -191,3 +191,28 @@ export function nonEmpty(max = 200) {
     .min(1, { error: "must not be empty" })
     .max(max, { error: `must be at most ${max} characters` });
 }
+
+/**
+ * The rule every resource shares: an exact number excludes search criteria, and `adopt` needs the
+ * exact number (it takes over a number the account already holds).
+ */
+export function exactOrSearch(raw: Props, exact: string, criteria: string[]): CheckFailure[] {
+  const failures: CheckFailure[] = [];
+  if (raw[exact] !== undefined) {
+    for (const f of criteria) {
+      if (raw[f] !== undefined) {
+        failures.push({
+          property: f,
+          reason: `cannot be combined with ${exact}; allowed: ${exact}, or search criteria (${criteria.join(", ")})`,
+        });
+      }
+    }
+  }
+  if (raw.adopt === true && raw[exact] === undefined) {
+    failures.push({
+      property: "adopt",
+      reason: `needs ${exact}; allowed: adopt: true together with the exact ${exact} the account already holds`,
+    });
+  }
+  return failures;
+}

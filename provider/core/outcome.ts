@@ -7,7 +7,7 @@
  * ErrorResourceInitFailed (for create and update alike): the resource is recorded with them, and the
  * next `up` finishes the job.
  */
-import { VendorApiError } from "./errors.js";
+import { isNotFound, VendorApiError } from "./errors.js";
 
 export class PartialSuccessError extends Error {
   readonly id: string;
@@ -37,4 +37,14 @@ export function messageOf(err: unknown): string {
 export async function waitRetryAfter(err: VendorApiError, maxSeconds = 30): Promise<void> {
   const seconds = Math.min(err.retryAfter ?? 1, maxSeconds);
   await new Promise((r) => setTimeout(r, seconds * 1000));
+}
+
+/** The result of a lookup, or undefined when the vendor says the thing does not exist (404). */
+export async function unlessGone<T>(lookup: Promise<T>): Promise<T | undefined> {
+  try {
+    return await lookup;
+  } catch (err) {
+    if (isNotFound(err)) return undefined;
+    throw err;
+  }
 }

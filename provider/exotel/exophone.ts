@@ -8,6 +8,7 @@ import { z } from "zod";
 import {
   type CheckFailure,
   checkWith,
+  exactOrSearch,
   httpUrl,
   isoCountry,
   nonEmpty,
@@ -20,9 +21,10 @@ import {
 import { claim, unclaim } from "../core/claims.js";
 import { configure, exotelSettings } from "../core/config.js";
 import { diffWith, type FieldRules } from "../core/diff.js";
-import { isNotFound, VendorApiError } from "../core/errors.js";
+import { isNotFound } from "../core/errors.js";
 import { InventoryReader } from "../core/inventory.js";
-import { messageOf, PartialSuccessError, waitRetryAfter } from "../core/outcome.js";
+import { messageOf, PartialSuccessError, unlessGone } from "../core/outcome.js";
+import { purchase } from "../core/purchase.js";
 import { type ExotelClient, type ExotelNumber, type ExotelNumberDetails, exotelClient } from "./client.js";
 
 export const KIND = "exophone";
@@ -58,22 +60,7 @@ export type ExoPhoneInputs = z.infer<typeof exoPhoneInputs>;
 
 /** Rules across fields, checked on the raw inputs so they are reported together with field errors. */
 function crossCheck(raw: Props): CheckFailure[] {
-  const failures: CheckFailure[] = [];
-  const exact = raw.phoneNumber !== undefined;
-  for (const f of ["region", "contains", "incomingSms"]) {
-    if (exact && raw[f] !== undefined) {
-      failures.push({
-        property: f,
-        reason: `cannot be combined with phoneNumber; allowed: either an exact phoneNumber or search criteria (country, numberType, region, contains, incomingSms)`,
-      });
-    }
-  }
-  if (raw.adopt === true && !exact) {
-    failures.push({
-      property: "adopt",
-      reason: "needs phoneNumber; allowed: adopt: true together with the exact number the account holds",
-    });
-  }
+  const failures = exactOrSearch(raw, "phoneNumber", ["region", "contains", "incomingSms"]);
   const country = typeof raw.country === "string" ? raw.country.toUpperCase() : "IN";
   if (typeof raw.region === "string") {
     const region = raw.region.toUpperCase();
@@ -212,7 +199,7 @@ async function findHeld(api: ExotelClient, e164: string): Promise<ExotelNumber |
   return undefined;
 }
 
-async function rentExact(
+function rentExact(
   c: ReturnType<typeof client>,
   e164: string,
   inputs: ExoPhoneInputs,
@@ -223,33 +210,12 @@ async function rentExact(
     ...(inputs.smsUrl !== undefined && { smsUrl: inputs.smsUrl }),
     ...(inputs.friendlyName !== undefined && { friendlyName: inputs.friendlyName }),
   };
-  for (let attempt = 0; ; attempt++) {
-    try {
-      return await c.api.rentNumber(params);
-    } catch (err) {
-      if (!(err instanceof VendorApiError)) throw err;
-      if (err.status === 429 && attempt < 3) {
-        await waitRetryAfter(err); // refused, not applied: safe to ask again after the wait
-        continue;
-      }
-      if (err.ambiguous) {
-        // The rent may have gone through: look before deciding anything.
-        let held: ExotelNumber | undefined;
-        try {
-          held = await findHeld(c.api, e164);
-        } catch (lookErr) {
-          throw new Error(
-            `Exotel rent of ${e164} failed ambiguously (${err.message}) and the account could not be checked (${messageOf(lookErr)}). ` +
-              "The number may have been rented: check the Exotel dashboard before running pulumi up again.",
-          );
-        }
-        if (held) return held;
-        return "taken";
-      }
-      if (err.status === 400 || err.status === 404 || err.status === 409) return "taken";
-      throw err;
-    }
-  }
+  return purchase({
+    what: `Exotel rent of ${e164}`,
+    console: "the Exotel dashboard",
+    buy: () => c.api.rentNumber(params),
+    findHeld: () => findHeld(c.api, e164),
+  });
 }
 
 async function create(news: Props): Promise<pulumi.dynamic.CreateResult> {
@@ -345,14 +311,7 @@ function routingChanges(inputs: Partial<ExoPhoneInputs>, current: Props) {
 
 async function read(id: string, props: Props): Promise<pulumi.dynamic.ReadResult> {
   const c = client();
-  const live = await c.reader.read(id, async () => {
-    try {
-      return await c.api.getNumberDetails(id);
-    } catch (err) {
-      if (isNotFound(err)) return undefined;
-      throw err;
-    }
-  });
+  const live = await c.reader.read(id, () => unlessGone(c.api.getNumberDetails(id)));
   if (!live) return { id: "", props: {} };
   return { id, props: outputsOf(live, props, props) as unknown as Props };
 }

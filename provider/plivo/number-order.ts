@@ -15,6 +15,7 @@ import { z } from "zod";
 import {
   type CheckFailure,
   checkWith,
+  exactOrSearch,
   isoCountry,
   nonEmpty,
   oneOf,
@@ -28,7 +29,7 @@ import { configure, plivoSettings } from "../core/config.js";
 import { diffWith, type FieldRules } from "../core/diff.js";
 import { isNotFound, VendorApiError } from "../core/errors.js";
 import { InventoryReader } from "../core/inventory.js";
-import { messageOf, PartialSuccessError, waitRetryAfter } from "../core/outcome.js";
+import { messageOf, PartialSuccessError, unlessGone, waitRetryAfter } from "../core/outcome.js";
 import { type PlivoAccountNumber, type PlivoClient, type PlivoOrderResult, plivoClient } from "./client.js";
 
 export const KIND = "plivo-number-order";
@@ -73,30 +74,24 @@ export const plivoNumberOrderInputs = z.strictObject({
 export type PlivoNumberOrderInputs = z.infer<typeof plivoNumberOrderInputs>;
 
 function crossCheck(raw: Props): CheckFailure[] {
-  const failures: CheckFailure[] = [];
-  const exact = raw.numbers !== undefined;
-  const conflicts = (field: string, others: string[], allowed: string) => {
-    if (raw[field] === undefined) return;
-    for (const o of others) {
-      if (raw[o] !== undefined)
-        failures.push({ property: o, reason: `cannot be combined with ${field}; allowed: ${allowed}` });
-    }
-  };
-  conflicts(
-    "numbers",
-    ["quantity", "prefix", "region", "services", "numberType", "groupId"],
-    "exact numbers, or search criteria with quantity, or groupId with quantity",
-  );
-  conflicts(
+  const failures = exactOrSearch(raw, "numbers", [
+    "quantity",
+    "prefix",
+    "region",
+    "services",
+    "numberType",
     "groupId",
-    ["prefix", "region", "services", "numberType"],
-    "groupId with quantity (the group fixes type, prefix and region)",
-  );
-  if (raw.adopt === true && !exact) {
-    failures.push({
-      property: "adopt",
-      reason: "needs numbers; allowed: adopt: true together with the exact numbers the account holds",
-    });
+  ]);
+  if (raw.groupId !== undefined) {
+    for (const o of ["prefix", "region", "services", "numberType"]) {
+      if (raw[o] !== undefined) {
+        failures.push({
+          property: o,
+          reason:
+            "cannot be combined with groupId; allowed: groupId with quantity (the group fixes type, prefix and region)",
+        });
+      }
+    }
   }
   if (Array.isArray(raw.numbers)) {
     const seen = new Set<string>();
@@ -324,13 +319,8 @@ function account(): Account {
   return a;
 }
 
-async function getHeld(a: Account, number: string): Promise<PlivoAccountNumber | undefined> {
-  try {
-    return await a.api.getNumber(digits(number));
-  } catch (err) {
-    if (isNotFound(err)) return undefined;
-    throw err;
-  }
+function getHeld(a: Account, number: string): Promise<PlivoAccountNumber | undefined> {
+  return unlessGone(a.api.getNumber(digits(number)));
 }
 
 async function readHeld(a: Account, number: string): Promise<PlivoAccountNumber | undefined> {
