@@ -46,10 +46,17 @@ const sb = await startSandbox({
   accounts: {
     exotel: [{ accountSid: "bench", apiKey: "bench-key", apiToken: "bench-token", rateLimit: unlimited }],
     plivo: [{ authId: "MABENCH0000000000001", authToken: "bench-token", rateLimit: unlimited }],
-    apifonica: [{ accountSid: "acc00000000-0000-4000-8000-00000000beef", authToken: "aut-bench", rateLimit: unlimited }],
+    apifonica: [
+      { accountSid: "acc00000000-0000-4000-8000-00000000beef", authToken: "aut-bench", rateLimit: unlimited },
+    ],
   },
 });
-const account = { accountSid: "bench", apiKey: "bench-key", apiToken: "bench-token", baseUrl: `${sb.url}/exotel` };
+const account = {
+  accountSid: "bench",
+  apiKey: "bench-key",
+  apiToken: "bench-token",
+  baseUrl: `${sb.url}/exotel`,
+};
 const config = {
   "exotel:accountSid": account.accountSid,
   "exotel:apiKey": account.apiKey,
@@ -71,7 +78,7 @@ async function clearLog() {
 
 // Rent N numbers across the circles (the setup, also timed: creates through the provider).
 const circles = ["KA", "DL", "MH", "TN", "GJ", "KL", "RJ", "UE", "UW", "WB", "AP", "MU", "KO", "PB", "HR"];
-let t = performance.now();
+const t = performance.now();
 const created = await pool(
   Array.from({ length: N }, (_, i) => circles[i % circles.length]),
   PARALLEL,
@@ -88,7 +95,12 @@ async function measure(label, readOne) {
   const requests = await logCount();
   const found = results.filter(Boolean).length;
   if (found !== N) throw new Error(`${label}: read ${found} of ${N} numbers`);
-  return { label, ms: Math.round(ms), requests, heapDeltaMb: +((process.memoryUsage().heapUsed - heapBefore) / 1e6).toFixed(1) };
+  return {
+    label,
+    ms: Math.round(ms),
+    requests,
+    heapDeltaMb: +((process.memoryUsage().heapUsed - heapBefore) / 1e6).toFixed(1),
+  };
 }
 
 const baseline = await measure("one GET per number", (c) => api.getNumberDetails(c.id));
@@ -107,9 +119,15 @@ const report = {
     time: +(batched.ms / baseline.ms).toFixed(3),
   },
 };
-console.log(`refresh of ${N} Exotel numbers, ${PARALLEL} at a time, sandbox latency ${latencyMs} ms per request`);
-console.log(`  ${baseline.label.padEnd(26)} ${String(baseline.requests).padStart(6)} requests ${String(baseline.ms).padStart(7)} ms`);
-console.log(`  ${batched.label.padEnd(26)} ${String(batched.requests).padStart(6)} requests ${String(batched.ms).padStart(7)} ms`);
+console.log(
+  `refresh of ${N} Exotel numbers, ${PARALLEL} at a time, sandbox latency ${latencyMs} ms per request`,
+);
+console.log(
+  `  ${baseline.label.padEnd(26)} ${String(baseline.requests).padStart(6)} requests ${String(baseline.ms).padStart(7)} ms`,
+);
+console.log(
+  `  ${batched.label.padEnd(26)} ${String(batched.requests).padStart(6)} requests ${String(batched.ms).padStart(7)} ms`,
+);
 console.log(`  ratio (batched / baseline): requests ${report.ratios.requests}, time ${report.ratios.time}`);
 await mkdir(dirname(values.out), { recursive: true });
 await writeFile(values.out, `${JSON.stringify(report, null, 2)}\n`);

@@ -1,6 +1,15 @@
 /** The local emulator of the Exotel, Plivo and Apifonica number APIs. */
-export interface SandboxHandle {
-  /** Base URL; each vendor lives under `<url>/exotel`, `<url>/plivo`, `<url>/apifonica`. */
-  url: string;
-  close(): Promise<void>;
-}
+export { DEFAULT_ACCOUNTS } from "./accounts.js";
+export { runSandboxCommand } from "./cli.js";
+export { DEFAULT_RATE_LIMITS } from "./ratelimit.js";
+export { BODY_LIMIT, startSandbox } from "./server.js";
+export type {
+  ApifonicaAccount,
+  ExotelAccount,
+  PlivoAccount,
+  RateLimit,
+  SandboxAccounts,
+  SandboxHandle,
+  SandboxOptions,
+  Vendor,
+} from "./types.js";
