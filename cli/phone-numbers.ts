@@ -10,6 +10,14 @@ const commands: Record<string, Command> = {
     summary: "run the local emulator of the Exotel, Plivo and Apifonica number APIs",
     run: async (argv) => (await import("../sandbox/cli.js")).runSandboxCommand(argv),
   },
+  inventory: {
+    summary: "export the numbers an account holds as an inventory file; check inventory files",
+    run: async (argv) => (await import("./inventory.js")).runInventoryCommand(argv),
+  },
+  "drift-report": {
+    summary: "report drift, unmanaged numbers and monthly rental of a stack (exit 7 on drift)",
+    run: async (argv) => (await import("./drift-report.js")).runDriftReport(argv),
+  },
 };
 
 function usage(): string {

@@ -1,0 +1,580 @@
+/**
+ * Inventory files: the numbers a stack rents, as YAML people edit instead of TypeScript.
+ *
+ * `loadInventory("numbers.yaml")` validates the whole file first (every problem reported at once as
+ * `file:line:column: field: what is wrong; allowed: ...`), then declares one resource per entry and
+ * returns them by name. A file with any problem declares nothing. Each entry is checked by its
+ * resource's own provider `check` (the zod input schema plus the cross-field rules), so a file
+ * accepts exactly what a TypeScript program may pass, and errors carry the file position.
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { fileURLToPath } from "node:url";
+import type * as pulumi from "@pulumi/pulumi";
+import {
+  isMap,
+  isScalar,
+  isSeq,
+  LineCounter,
+  type Node,
+  parseDocument,
+  type Document as YamlDocument,
+} from "yaml";
+import { z } from "zod";
+import { failuresFrom, toE164 } from "../provider/core/check.js";
+import { provider } from "../provider/index.js";
+import { ApifonicaApplication, type ApifonicaApplicationArgs } from "./apifonica-application.js";
+import { ApifonicaNumber, type ApifonicaNumberArgs } from "./apifonica-number.js";
+import { ExoPhone, type ExoPhoneArgs } from "./exophone.js";
+import {
+  APP_REFERENCE_KEYS,
+  type ApifonicaApplicationEntryFields,
+  type ApifonicaNumberEntryFields,
+  apifonicaApplicationEntry,
+  apifonicaNumberEntry,
+  appReferenceFields,
+  type ExotelEntryFields,
+  exotelEntry,
+  type PlivoEntryFields,
+  plivoEntry,
+  RESOURCE_NAME_PATTERN,
+  RESOURCE_NAME_RULE,
+  RESOURCE_OPTION_KEYS,
+  resourceOptionFields,
+} from "./inventory-schema.js";
+import { PlivoNumberOrder, type PlivoNumberOrderArgs } from "./plivo-number-order.js";
+
+/** One problem of an inventory file, at a 1-based line and column. */
+export interface InventoryProblem {
+  file: string;
+  line: number;
+  column: number;
+  /** Dotted path, e.g. `exotel.support-bangalore.voiceUrl`. */
+  field: string;
+  /** What is wrong and what is allowed. */
+  message: string;
+}
+
+export function formatProblem(p: InventoryProblem): string {
+  return `${p.file}:${p.line}:${p.column}: ${p.field}: ${p.message}`;
+}
+
+/** Thrown by {@link loadInventory} when the file has problems; its message lists every one. */
+export class InventoryError extends Error {
+  constructor(readonly problems: InventoryProblem[]) {
+    super(
+      `${problems.length} problem${problems.length === 1 ? "" : "s"} in the inventory file (nothing was declared):\n` +
+        problems.map(formatProblem).join("\n"),
+    );
+    this.name = "InventoryError";
+  }
+}
+
+/** The Pulumi resource options an entry may carry. */
+export interface EntryOptions {
+  protect?: boolean;
+  retainOnDelete?: boolean;
+}
+
+/** A validated entry: its resource name, line and the resource's fields as written. */
+export interface InventoryEntry<F> {
+  name: string;
+  line: number;
+  args: F;
+  options: EntryOptions;
+}
+
+/** A validated Apifonica number entry; `callApp`/`msgApp` name applications of the same file. */
+export interface ApifonicaNumberEntry extends InventoryEntry<ApifonicaNumberEntryFields> {
+  callApp?: string;
+  msgApp?: string;
+}
+
+/** An inventory file read and validated, before any resource is declared. */
+export interface ParsedInventory {
+  file: string;
+  exotel: InventoryEntry<ExotelEntryFields>[];
+  plivo: InventoryEntry<PlivoEntryFields>[];
+  apifonicaApplications: InventoryEntry<ApifonicaApplicationEntryFields>[];
+  apifonicaNumbers: ApifonicaNumberEntry[];
+}
+
+/** The resources declared from an inventory file, by resource name. */
+export interface Inventory {
+  exotel: Record<string, ExoPhone>;
+  plivo: Record<string, PlivoNumberOrder>;
+  apifonicaApplications: Record<string, ApifonicaApplication>;
+  apifonicaNumbers: Record<string, ApifonicaNumber>;
+  /** Every entry's number (ExoPhone, ApifonicaNumber) or numbers (PlivoNumberOrder), by resource name. */
+  numbers: Record<string, pulumi.Output<string> | pulumi.Output<string[]>>;
+}
+
+type Path = (string | number)[];
+type Kind = "exophone" | "plivo-number-order" | "apifonica-application" | "apifonica-number";
+
+const SECTIONS = ["exotel", "plivo", "apifonica"] as const;
+const APIFONICA_SECTIONS = ["applications", "numbers"] as const;
+
+const ENTRY_SCHEMAS = {
+  exophone: exotelEntry,
+  "plivo-number-order": plivoEntry,
+  "apifonica-application": apifonicaApplicationEntry,
+  "apifonica-number": apifonicaNumberEntry,
+} as const;
+
+/** Resource fields the file may not set although the schema has them (they come from a reference). */
+function allowedKeys(kind: Kind): string[] {
+  return Object.keys(ENTRY_SCHEMAS[kind].shape);
+}
+
+class Problems {
+  readonly list: InventoryProblem[] = [];
+  constructor(
+    private readonly file: string,
+    private readonly lines: LineCounter,
+  ) {}
+
+  at(offset: number, field: Path | string, message: string): void {
+    const { line, col } = offset >= 0 ? this.lines.linePos(offset) : { line: 1, col: 1 };
+    this.list.push({
+      file: this.file,
+      line,
+      column: col,
+      field: typeof field === "string" ? field : dotted(field),
+      message,
+    });
+  }
+
+  node(node: Node | null | undefined, field: Path | string, message: string): void {
+    this.at(node?.range?.[0] ?? 0, field, message);
+  }
+
+  lineOf(node: Node | null | undefined): number {
+    return this.lines.linePos(node?.range?.[0] ?? 0).line;
+  }
+}
+
+function dotted(p: Path): string {
+  return p.map(String).join(".") || "(file)";
+}
+
+function describe(v: unknown): string {
+  if (v === null || v === undefined) return "nothing";
+  if (Array.isArray(v)) return "a list";
+  if (typeof v === "object") return "a mapping";
+  return `${typeof v} ${JSON.stringify(v)}`;
+}
+
+interface Pair {
+  key: Node;
+  keyText: string;
+  value: Node | null;
+}
+
+/** The pairs of a YAML mapping with scalar keys; reports non-scalar keys and duplicates. */
+function pairsOf(node: Node, where: Path, problems: Problems): Pair[] {
+  if (!isMap(node)) return [];
+  const out: Pair[] = [];
+  const seen = new Map<string, Node>();
+  for (const pair of node.items) {
+    const key = pair.key as Node | null;
+    if (!isScalar(key) || (typeof key.value !== "string" && typeof key.value !== "number")) {
+      problems.node(key ?? node, where, "keys must be plain text; allowed: names such as support-bangalore");
+      continue;
+    }
+    const keyText = String(key.value);
+    const first = seen.get(keyText);
+    if (first) {
+      problems.node(
+        key,
+        [...where, keyText],
+        `appears twice (first on line ${problems.lineOf(first)}); allowed: each key once`,
+      );
+      continue;
+    }
+    seen.set(keyText, key);
+    out.push({ key, keyText, value: (pair.value as Node | null) ?? null });
+  }
+  return out;
+}
+
+/** The node of a dotted property path below `node`, or the deepest node found on the way. */
+function nodeAt(
+  node: Node | null,
+  segments: string[],
+): { node: Node | null; key: Node | null; found: boolean } {
+  let cur: Node | null = node;
+  let key: Node | null = null;
+  for (const seg of segments) {
+    if (isMap(cur)) {
+      const pair = cur.items.find((p) => isScalar(p.key) && String(p.key.value) === seg);
+      if (!pair) return { node: cur, key, found: false };
+      key = pair.key as Node;
+      cur = (pair.value as Node | null) ?? key;
+    } else if (isSeq(cur)) {
+      const item = cur.items[Number(seg)] as Node | undefined;
+      if (!item) return { node: cur, key, found: false };
+      cur = item;
+    } else {
+      return { node: cur, key, found: false };
+    }
+  }
+  return { node: cur, key, found: true };
+}
+
+function expectMap(
+  node: Node | null,
+  where: Path,
+  what: string,
+  problems: Problems,
+  keyNode: Node | null,
+): boolean {
+  if (node && isMap(node)) return true;
+  if (node === null || (isScalar(node) && node.value === null)) return false; // empty section: nothing declared
+  problems.node(node ?? keyNode, where, `must be ${what}, got ${describe(node.toJSON())}`);
+  return false;
+}
+
+interface RawEntry {
+  kind: Kind;
+  path: Path;
+  name: string;
+  keyNode: Node;
+  node: Node;
+  value: Record<string, unknown>;
+}
+
+/**
+ * Reads and validates an inventory file's text. Returns the entries, or every problem found.
+ * `file` is the name used in problem positions.
+ */
+export async function parseInventory(
+  text: string,
+  file: string,
+): Promise<{ inventory?: ParsedInventory; problems: InventoryProblem[] }> {
+  const lineCounter = new LineCounter();
+  const problems = new Problems(file, lineCounter);
+  const doc = parseDocument(text, { lineCounter, uniqueKeys: false, prettyErrors: false });
+  for (const err of [...doc.errors, ...doc.warnings]) {
+    problems.at(err.pos[0], "(yaml)", `${err.message.split("\n")[0]}; allowed: valid YAML`);
+  }
+  if (doc.errors.length > 0) return { problems: problems.list };
+
+  const raw = collectEntries(doc, problems);
+  const result: ParsedInventory = {
+    file,
+    exotel: [],
+    plivo: [],
+    apifonicaApplications: [],
+    apifonicaNumbers: [],
+  };
+  const names = new Map<string, RawEntry>();
+  for (const e of raw) {
+    const first = names.get(e.name);
+    if (first) {
+      problems.node(
+        e.keyNode,
+        e.path,
+        `the name "${e.name}" is already used by ${dotted(first.path)} (line ${problems.lineOf(first.keyNode)}); allowed: each resource name once in the file`,
+      );
+    } else names.set(e.name, e);
+  }
+  const appNames = raw.filter((e) => e.kind === "apifonica-application").map((e) => e.name);
+  const numbersSeen = new Map<string, { entry: RawEntry; field: Path; node: Node | null }>();
+
+  for (const e of raw) {
+    const checked = await checkEntry(e, appNames, problems);
+    for (const { e164, field } of exactNumbersOf(e)) {
+      const at = nodeAt(e.node, field.map(String));
+      const first = numbersSeen.get(e164);
+      if (first && first.entry !== e) {
+        problems.node(
+          at.node,
+          [...e.path, ...field],
+          `${e164} is already declared by ${dotted([...first.entry.path, ...first.field])} (line ${problems.lineOf(first.node)}); allowed: each number once in the file`,
+        );
+      } else if (!first) numbersSeen.set(e164, { entry: e, field, node: at.node });
+    }
+    if (!checked) continue;
+    const line = problems.lineOf(e.keyNode);
+    const { options, args, refs } = checked;
+    if (e.kind === "exophone")
+      result.exotel.push({ name: e.name, line, args: args as ExotelEntryFields, options });
+    else if (e.kind === "plivo-number-order")
+      result.plivo.push({ name: e.name, line, args: args as PlivoEntryFields, options });
+    else if (e.kind === "apifonica-application")
+      result.apifonicaApplications.push({
+        name: e.name,
+        line,
+        args: args as ApifonicaApplicationEntryFields,
+        options,
+      });
+    else
+      result.apifonicaNumbers.push({
+        name: e.name,
+        line,
+        args: args as ApifonicaNumberEntryFields,
+        options,
+        ...refs,
+      });
+  }
+  problems.list.sort((a, b) => a.line - b.line || a.column - b.column);
+  return problems.list.length > 0 ? { problems: problems.list } : { inventory: result, problems: [] };
+}
+
+function collectEntries(doc: YamlDocument, problems: Problems): RawEntry[] {
+  const root = doc.contents as Node | null;
+  const out: RawEntry[] = [];
+  if (root === null || (isScalar(root) && root.value === null)) return out;
+  if (!isMap(root)) {
+    problems.node(
+      root,
+      "(file)",
+      `must be a mapping with the keys ${SECTIONS.join(", ")}, got ${describe(root.toJSON())}`,
+    );
+    return out;
+  }
+  const section = (pair: Pair, kind: Kind, where: Path) => {
+    if (!expectMap(pair.value, where, "a mapping of resource names to entries", problems, pair.key)) return;
+    for (const entry of pairsOf(pair.value!, where, problems)) {
+      const path = [...where, entry.keyText];
+      if (!RESOURCE_NAME_PATTERN.test(entry.keyText)) {
+        problems.node(
+          entry.key,
+          path,
+          `"${entry.keyText}" is not a resource name; allowed: ${RESOURCE_NAME_RULE}`,
+        );
+        continue;
+      }
+      const value = entry.value;
+      if (!value || !isMap(value)) {
+        problems.node(
+          value ?? entry.key,
+          path,
+          `must be a mapping of the entry's fields, got ${describe(value?.toJSON())}; allowed fields: ${allowedKeys(kind).join(", ")}`,
+        );
+        continue;
+      }
+      pairsOf(value, path, problems); // duplicate fields
+      out.push({
+        kind,
+        path,
+        name: entry.keyText,
+        keyNode: entry.key,
+        node: value,
+        value: value.toJSON() as Record<string, unknown>,
+      });
+    }
+  };
+  for (const pair of pairsOf(root, [], problems)) {
+    const name = pair.keyText;
+    if (name === "exotel") section(pair, "exophone", ["exotel"]);
+    else if (name === "plivo") section(pair, "plivo-number-order", ["plivo"]);
+    else if (name === "apifonica") {
+      if (
+        !expectMap(pair.value, ["apifonica"], "a mapping with applications and numbers", problems, pair.key)
+      )
+        continue;
+      for (const sub of pairsOf(pair.value!, ["apifonica"], problems)) {
+        if (sub.keyText === "applications")
+          section(sub, "apifonica-application", ["apifonica", "applications"]);
+        else if (sub.keyText === "numbers") section(sub, "apifonica-number", ["apifonica", "numbers"]);
+        else
+          problems.node(
+            sub.key,
+            ["apifonica", sub.keyText],
+            `unknown key; allowed: ${APIFONICA_SECTIONS.join(", ")}`,
+          );
+      }
+    } else {
+      problems.node(pair.key, [name], `unknown key; allowed: ${SECTIONS.join(", ")}`);
+    }
+  }
+  return out;
+}
+
+/** Validates one entry; reports its problems; returns its parts when it has none. */
+async function checkEntry(
+  e: RawEntry,
+  appNames: string[],
+  problems: Problems,
+): Promise<
+  | { args: Record<string, unknown>; options: EntryOptions; refs: { callApp?: string; msgApp?: string } }
+  | undefined
+> {
+  const before = problems.list.length;
+  const fields: Record<string, unknown> = {};
+  const extra: Record<string, unknown> = {};
+  const extraKeys = new Set<string>([
+    ...RESOURCE_OPTION_KEYS,
+    ...(e.kind === "apifonica-number" ? APP_REFERENCE_KEYS : []),
+  ]);
+  for (const [k, v] of Object.entries(e.value)) (extraKeys.has(k) ? extra : fields)[k] = v;
+
+  const report = (property: string, message: string) => {
+    const segments = property === "(inputs)" ? [] : property.split(".");
+    const at = nodeAt(e.node, segments);
+    // A missing field points at the entry's name; an unknown key at the key itself.
+    const node = !at.found ? e.keyNode : message.startsWith("unknown field") ? (at.key ?? at.node) : at.node;
+    const allowed =
+      /^must be a boolean/.test(message) && !message.includes("allowed") ? "; allowed: true or false" : "";
+    problems.node(node, [...e.path, ...segments], message + allowed);
+  };
+
+  // Pulumi resource options and references: validated with the file schema's own field definitions.
+  const extraSchema = z.strictObject({
+    ...resourceOptionFields,
+    ...(e.kind === "apifonica-number" ? appReferenceFields : {}),
+  });
+  const extraResult = extraSchema.safeParse(extra);
+  if (!extraResult.success) {
+    for (const f of failuresFrom(extraResult.error, extra, [])) report(f.property, f.reason);
+  }
+
+  // The resource's own check: its zod input schema and cross-field rules, as the engine runs them.
+  const { failures } = await provider(e.kind).check({}, fields);
+  const allowed = allowedKeys(e.kind).join(", ");
+  for (const f of failures ?? []) {
+    report(
+      f.property,
+      f.reason.startsWith("unknown field") ? `unknown field; allowed fields: ${allowed}` : f.reason,
+    );
+  }
+
+  const refs: { callApp?: string; msgApp?: string } = {};
+  if (e.kind === "apifonica-number") {
+    for (const ref of APP_REFERENCE_KEYS) {
+      const target = extra[ref];
+      if (typeof target !== "string") continue;
+      const sidField = ref === "callApp" ? "callAppSid" : "msgAppSid";
+      if (fields[sidField] !== undefined) {
+        report(
+          ref,
+          `cannot be combined with ${sidField}; allowed: either ${ref} (an application of this file) or ${sidField} (a literal SID)`,
+        );
+      } else if (!appNames.includes(target)) {
+        report(
+          ref,
+          `"${target}" is not an application of this file; allowed: ${appNames.length > 0 ? appNames.join(", ") : "a name under apifonica.applications (there are none)"}`,
+        );
+      } else refs[ref] = target;
+    }
+  }
+  if (problems.list.length > before) return undefined;
+  const options: EntryOptions = {};
+  for (const k of RESOURCE_OPTION_KEYS) if (typeof extra[k] === "boolean") options[k] = extra[k] as boolean;
+  return { args: fields, options, refs };
+}
+
+/** The exact numbers an entry names, in E.164, with the field path of each. */
+function exactNumbersOf(e: RawEntry): { e164: string; field: Path }[] {
+  const norm = (v: unknown) => (typeof v === "string" ? toE164(v.startsWith("+") ? v : `+${v}`) : undefined);
+  const out: { e164: string; field: Path }[] = [];
+  const one = (field: string) => {
+    const n = norm(e.value[field]);
+    if (n) out.push({ e164: n, field: [field] });
+  };
+  if (e.kind === "exophone") one("phoneNumber");
+  if (e.kind === "apifonica-number") one("number");
+  if (e.kind === "plivo-number-order" && Array.isArray(e.value.numbers)) {
+    e.value.numbers.forEach((v, i) => {
+      const n = norm(v);
+      if (n) out.push({ e164: n, field: ["numbers", i] });
+    });
+  }
+  return out;
+}
+
+/** Reads and validates an inventory file; throws an {@link InventoryError} listing every problem. */
+export async function readInventory(file: string): Promise<ParsedInventory> {
+  let text: string;
+  try {
+    text = await fs.promises.readFile(file, "utf8");
+  } catch (err) {
+    throw new InventoryError([
+      {
+        file,
+        line: 1,
+        column: 1,
+        field: "(file)",
+        message: `cannot be read (${(err as NodeJS.ErrnoException).code ?? String(err)}); allowed: a readable YAML file`,
+      },
+    ]);
+  }
+  const { inventory, problems } = await parseInventory(text, file);
+  if (!inventory) throw new InventoryError(problems);
+  return inventory;
+}
+
+export interface LoadInventoryOptions {
+  /** Options applied to every resource (an entry's `protect`/`retainOnDelete` override them). */
+  resourceOptions?: pulumi.CustomResourceOptions;
+}
+
+/**
+ * Declares every entry of an inventory file as a resource and returns them by name. The file is
+ * validated completely first: with any problem nothing is declared and an {@link InventoryError}
+ * lists every problem with its position. A relative path is read from the program's directory.
+ *
+ * ```ts
+ * const inventory = await loadInventory("numbers.yaml");
+ * export const numbers = inventory.numbers;
+ * ```
+ */
+export async function loadInventory(file: string, opts: LoadInventoryOptions = {}): Promise<Inventory> {
+  const parsed = await readInventory(file);
+  return declareInventory(parsed, opts);
+}
+
+/** Declares the resources of an already validated inventory. */
+export function declareInventory(parsed: ParsedInventory, opts: LoadInventoryOptions = {}): Inventory {
+  const options = (o: EntryOptions): pulumi.CustomResourceOptions => ({ ...opts.resourceOptions, ...o });
+  const out: Inventory = {
+    exotel: {},
+    plivo: {},
+    apifonicaApplications: {},
+    apifonicaNumbers: {},
+    numbers: {},
+  };
+  for (const e of parsed.exotel) {
+    const r = new ExoPhone(e.name, e.args as ExoPhoneArgs, options(e.options));
+    out.exotel[e.name] = r;
+    out.numbers[e.name] = r.phoneNumber;
+  }
+  for (const e of parsed.plivo) {
+    const r = new PlivoNumberOrder(e.name, e.args as PlivoNumberOrderArgs, options(e.options));
+    out.plivo[e.name] = r;
+    out.numbers[e.name] = r.numbers;
+  }
+  for (const e of parsed.apifonicaApplications) {
+    out.apifonicaApplications[e.name] = new ApifonicaApplication(
+      e.name,
+      e.args as ApifonicaApplicationArgs,
+      options(e.options),
+    );
+  }
+  for (const e of parsed.apifonicaNumbers) {
+    const args = { ...e.args } as ApifonicaNumberArgs;
+    if (e.callApp) args.callAppSid = out.apifonicaApplications[e.callApp]!.applicationSid;
+    if (e.msgApp) args.msgAppSid = out.apifonicaApplications[e.msgApp]!.applicationSid;
+    const r = new ApifonicaNumber(e.name, args, options(e.options));
+    out.apifonicaNumbers[e.name] = r;
+    out.numbers[e.name] = r.number;
+  }
+  return out;
+}
+
+/** The path of the published JSON Schema inside this package (`schema/numbers.schema.json`). */
+export function inventorySchemaPath(): string {
+  return path.join(path.dirname(packageRootFrom(import.meta.url)), "schema", "numbers.schema.json");
+}
+
+function packageRootFrom(url: string): string {
+  // sdk/inventory.ts (tests) or dist/sdk/inventory.js (package): walk up to package.json.
+  let dir = path.dirname(fileURLToPath(url));
+  for (let i = 0; i < 4; i++) {
+    if (fs.existsSync(path.join(dir, "package.json"))) return path.join(dir, "package.json");
+    dir = path.dirname(dir);
+  }
+  return path.join(dir, "package.json");
+}
