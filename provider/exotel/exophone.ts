@@ -218,6 +218,20 @@ function rentExact(
   });
 }
 
+/**
+ * The create result for a rented number. The rent response has no connectivity; one details read
+ * fills it in so the first refresh shows no change. The number is bought either way: a failure of
+ * that read only leaves connectivity empty until the next refresh.
+ */
+async function created(
+  c: ReturnType<typeof client>,
+  rented: ExotelNumber,
+  inputs: ExoPhoneInputs,
+): Promise<pulumi.dynamic.CreateResult> {
+  const details = await c.api.getNumberDetails(rented.sid).catch(() => undefined);
+  return { id: rented.sid, outs: outputsOf(details ?? rented, inputs) };
+}
+
 async function create(news: Props): Promise<pulumi.dynamic.CreateResult> {
   const inputs = exoPhoneInputs.parse(stripMeta(news));
   const c = client();
@@ -237,7 +251,7 @@ async function create(news: Props): Promise<pulumi.dynamic.CreateResult> {
           );
         throw new Error(`${e164} is not available to rent from Exotel (taken or not for sale)`);
       }
-      return { id: rented.sid, outs: outputsOf(rented, inputs) };
+      return created(c, rented, inputs);
     } catch (err) {
       unclaim(c.account, e164);
       throw err;
@@ -267,7 +281,7 @@ async function create(news: Props): Promise<pulumi.dynamic.CreateResult> {
       unclaim(c.account, e164);
       throw err;
     }
-    if (rented !== "taken") return { id: rented.sid, outs: outputsOf(rented, inputs) };
+    if (rented !== "taken") return created(c, rented, inputs);
     unclaim(c.account, e164);
   }
   throw new Error(

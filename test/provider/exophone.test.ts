@@ -35,12 +35,17 @@ describe("ExoPhone lifecycle against the sandbox", () => {
       voiceUrl: "https://my.exotel.com/acme/exoml/start_voice/1",
       friendlyName: "support",
       currency: expect.any(String),
+      connectivity: {
+        incomingCall: { status: "active", alternateExophones: [] },
+        outgoingCall: expect.any(Object),
+      },
     });
     expect(created.outs.phoneNumber).toMatch(/^\+91\d{10}$/);
     expect(created.outs.monthlyRental).toMatch(/^\d+\.\d{6}$/);
 
     const read = await p.read!(created.id, created.outs);
     expect(read.id).toBe(created.id);
+    expect(read.props).toEqual(created.outs); // a refresh right after create changes nothing
     expect(await p.diff!(created.id, read.props!, news)).toMatchObject({ changes: false });
 
     // Drift: the voice URL changed in the dashboard.
