@@ -39,7 +39,7 @@ describe("PlivoNumberOrder lifecycle against the sandbox", () => {
     const numbers = created.outs.numbers as string[];
     expect(numbers).toHaveLength(3);
     expect(created.outs).toMatchObject({ status: "fulfilled", quantity: 3, alias: "sales", currency: "USD" });
-    numbers.forEach((n) => expect(n).toMatch(/^\+1\d{10}$/));
+    for (const n of numbers) expect(n).toMatch(/^\+1\d{10}$/);
 
     const read = await p.read!(created.id, created.outs);
     expect(read.props!.numbers).toEqual(numbers);
@@ -91,7 +91,7 @@ describe("PlivoNumberOrder lifecycle against the sandbox", () => {
     const after = await p.read!(created.id, before.props!);
     expect(after.props).toMatchObject({ status: "fulfilled", quantity: 2 });
     expect(after.props!.numbers as string[]).toHaveLength(2);
-    (after.props!.numbers as string[]).forEach((n) => expect(n).toMatch(/^\+33/));
+    for (const n of after.props!.numbers as string[]) expect(n).toMatch(/^\+33/);
     await p.delete!(created.id, after.props!);
   });
 
