@@ -15,6 +15,7 @@ export default {
     "^.+\\.ts$": ["ts-jest", { useESM: true, diagnostics: false }],
   },
   testTimeout: 60_000,
+  globalSetup: "<rootDir>/test/global-setup.js",
   // Two cores: the engine tests pace themselves; unit tests are fast either way.
   maxWorkers: 2,
 };
