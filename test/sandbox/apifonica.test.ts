@@ -1,7 +1,7 @@
 /** Apifonica endpoints of the sandbox over real HTTP, with contract checks against the seed example. */
 import { type SandboxHandle, startSandbox } from "../../sandbox/index.js";
 
-// --- fixture: /work/shared/seeds/003 (list of rented numbers; "..." dropped) ---------------------------
+// --- fixture: vendor seed document 003 (list of rented numbers; "..." dropped) ---------------------------
 const SEED_LIST = {
   limit: 20,
   prev: null,

@@ -4,7 +4,7 @@ import { type SandboxHandle, startSandbox } from "../../sandbox/index.js";
 // biome-ignore lint/suspicious/noExplicitAny: test responses are checked field by field
 type Loose = any;
 
-// --- fixtures copied from /work/shared/seeds (000, 001, 002) ---------------------------------------
+// --- fixtures copied from the vendor seed documents 000, 001 and 002 ---------------------------------------
 const SEED_COUNTRIES = {
   uri: "/v2_beta/Accounts/Exotel/AvailablePhoneNumbers",
   countries: [

@@ -4,7 +4,7 @@ import { type SandboxHandle, startSandbox } from "../../sandbox/index.js";
 // biome-ignore lint/suspicious/noExplicitAny: test responses are checked field by field
 type Loose = any;
 
-// --- fixtures: /work/shared/seeds/004 (group search, order fulfilled, order pending) -------------------
+// --- fixtures: vendor seed document 004 (group search, order fulfilled, order pending) -------------------
 const SEED_GROUPS = {
   meta: { previous: null, total_count: 1, offset: 0, limit: 20, next: null },
   api_id: "26590c12-5831-11e1-86da-6ff39efcb949",
