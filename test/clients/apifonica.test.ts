@@ -8,8 +8,9 @@ import {
   type ApifonicaClient,
   apifonicaClient,
 } from "../../provider/apifonica/client.js";
-import { isNotFound, VendorApiError, VendorResponseError } from "../../provider/core/errors.js";
+import { isNotFound, type VendorApiError, VendorResponseError } from "../../provider/core/errors.js";
 import { startSandbox } from "../../sandbox/index.js";
+import { admin as supportAdmin, vendorFailure } from "../support/sandbox.js";
 
 type Sandbox = Awaited<ReturnType<typeof startSandbox>>;
 interface LoggedRequest {
@@ -31,18 +32,8 @@ function account(extra: Partial<ApifonicaAccount> = {}): ApifonicaAccount {
   return { accountSid: ACCOUNT_SID, authToken: AUTH_TOKEN, baseUrl: `${sb.url}/apifonica`, ...extra };
 }
 
-async function admin(method: string, path: string, body?: unknown): Promise<unknown> {
-  const res = await fetch(`${sb.url}/__sandbox${path}`, {
-    method,
-    ...(body === undefined
-      ? {}
-      : { headers: { "content-type": "application/json" }, body: JSON.stringify(body) }),
-  });
-  const text = await res.text();
-  if (!res.ok) {
-    throw new Error(`sandbox admin ${method} ${path}: ${res.status} ${text}`);
-  }
-  return text ? JSON.parse(text) : undefined;
+function admin(method: string, path: string, body?: unknown): Promise<unknown> {
+  return supportAdmin(sb, method, path.replace(/^\//, ""), body);
 }
 
 async function log(filter: (r: LoggedRequest) => boolean = () => true): Promise<LoggedRequest[]> {
@@ -54,15 +45,8 @@ async function fault(spec: Record<string, unknown>): Promise<void> {
   await admin("POST", "/faults", { vendor: "apifonica", ...spec });
 }
 
-async function failure(p: Promise<unknown>): Promise<VendorApiError> {
-  try {
-    await p;
-  } catch (err) {
-    seen.push(err);
-    expect(err).toBeInstanceOf(VendorApiError);
-    return err as VendorApiError;
-  }
-  throw new Error("expected the call to fail");
+function failure(p: Promise<unknown>): Promise<VendorApiError> {
+  return vendorFailure(p, seen);
 }
 
 async function collect<T>(it: AsyncIterable<T>): Promise<T[]> {

@@ -3,7 +3,7 @@
  * retries (checked in the sandbox's request log), the shared limiter and credential hygiene.
  */
 import { inspect } from "node:util";
-import { isNotFound, VendorApiError, VendorResponseError } from "../../provider/core/errors.js";
+import { isNotFound, type VendorApiError, VendorResponseError } from "../../provider/core/errors.js";
 import {
   type ExotelAccount,
   type ExotelAvailableNumber,
@@ -11,6 +11,7 @@ import {
   exotelClient,
 } from "../../provider/exotel/client.js";
 import { startSandbox } from "../../sandbox/index.js";
+import { admin as supportAdmin, vendorFailure } from "../support/sandbox.js";
 
 type Sandbox = Awaited<ReturnType<typeof startSandbox>>;
 interface LoggedRequest {
@@ -60,18 +61,8 @@ function account(creds: typeof ACCOUNT, extra: Partial<ExotelAccount> = {}): Exo
   return { ...creds, baseUrl: `${sb.url}/exotel`, ...extra };
 }
 
-async function admin(method: string, path: string, body?: unknown): Promise<unknown> {
-  const res = await fetch(`${sb.url}/__sandbox${path}`, {
-    method,
-    ...(body === undefined
-      ? {}
-      : { headers: { "content-type": "application/json" }, body: JSON.stringify(body) }),
-  });
-  const text = await res.text();
-  if (!res.ok) {
-    throw new Error(`sandbox admin ${method} ${path}: ${res.status} ${text}`);
-  }
-  return text ? JSON.parse(text) : undefined;
+function admin(method: string, path: string, body?: unknown): Promise<unknown> {
+  return supportAdmin(sb, method, path.replace(/^\//, ""), body);
 }
 
 async function log(filter: (r: LoggedRequest) => boolean = () => true): Promise<LoggedRequest[]> {
@@ -84,15 +75,8 @@ async function fault(spec: Record<string, unknown>): Promise<void> {
 }
 
 /** Awaits a promise that must reject with a VendorApiError, and keeps the error for the leak scan. */
-async function failure(p: Promise<unknown>): Promise<VendorApiError> {
-  try {
-    await p;
-  } catch (err) {
-    seen.push(err);
-    expect(err).toBeInstanceOf(VendorApiError);
-    return err as VendorApiError;
-  }
-  throw new Error("expected the call to fail");
+function failure(p: Promise<unknown>): Promise<VendorApiError> {
+  return vendorFailure(p, seen);
 }
 
 async function available(

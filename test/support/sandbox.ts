@@ -1,4 +1,5 @@
 /** Test support: a sandbox per test file, its admin API, raw vendor calls, and provider config pointing at it. */
+import { VendorApiError } from "../../provider/core/errors.js";
 import { setConfigSource } from "../../provider/index.js";
 import { startSandbox } from "../../sandbox/index.js";
 
@@ -127,4 +128,16 @@ export async function pool<T, R>(items: T[], n: number, fn: (item: T) => Promise
     }),
   );
   return out;
+}
+
+/** Awaits a call that must fail with a VendorApiError; keeps the error in `seen` for credential scans. */
+export async function vendorFailure(p: Promise<unknown>, seen: unknown[]): Promise<VendorApiError> {
+  try {
+    await p;
+  } catch (err) {
+    seen.push(err);
+    if (!(err instanceof VendorApiError)) throw err;
+    return err;
+  }
+  throw new Error("expected the call to fail");
 }
