@@ -174,6 +174,8 @@ function client(): {
   api: ExotelClient;
   account: string;
   reader: InventoryReader<ExotelNumber | ExotelNumberDetails>;
+  /** Numbers by E.164, for adoption: Exotel has no lookup by number, so adopting many shares walks. */
+  byNumber: InventoryReader<ExotelNumber>;
 } {
   const settings = exotelSettings();
   const account = `exotel:${settings.baseUrl}:${settings.accountSid}`;
@@ -186,6 +188,10 @@ function client(): {
       reader: new InventoryReader(
         () => api.listNumberPages({ pageSize: 100 }),
         (n) => n.sid,
+      ),
+      byNumber: new InventoryReader(
+        () => api.listNumberPages({ pageSize: 100 }),
+        (n) => toE164(n.phone_number) ?? n.phone_number,
       ),
     };
     readers.set(account, entry);
@@ -296,7 +302,8 @@ async function adopt(
   e164: string,
   inputs: ExoPhoneInputs,
 ): Promise<pulumi.dynamic.CreateResult> {
-  const held = await findHeld(c.api, e164);
+  // A burst of adoptions (an exported inventory's first up) is answered from one walk of the list.
+  const held = await c.byNumber.read(e164, () => findHeld(c.api, e164));
   if (!held) throw new Error(`adopt: ${e164} is not held by this Exotel account; remove adopt to rent it`);
   const outs = outputsOf(held, inputs);
   const routing = routingChanges(inputs, outs as unknown as Props);

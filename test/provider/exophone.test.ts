@@ -183,3 +183,29 @@ describe("ExoPhone lifecycle against the sandbox", () => {
     await pool(made, 4, (c) => p.delete!(c.id, c.outs));
   });
 });
+
+describe("adopting an exported inventory", () => {
+  it("adopts many numbers from shared list walks, not one walk per number", async () => {
+    const available = (await vendor(sb, "exotel", "GET", "/AvailablePhoneNumbers/IN/Landline?InRegion=PB"))
+      .json as {
+      phone_number: string;
+    }[];
+    const numbers = available.slice(0, 30).map((a) => a.phone_number);
+    for (const n of numbers)
+      expect((await vendor(sb, "exotel", "POST", "/IncomingPhoneNumbers", { PhoneNumber: n })).status).toBe(
+        200,
+      );
+    await clearLog(sb);
+    const adopted = await pool(numbers, 8, async (n) =>
+      p.create!(await checked({ phoneNumber: n, adopt: true })),
+    );
+    expect(adopted.map((a) => a.outs.phoneNumber)).toEqual(numbers);
+    const log = await requests(sb, "exotel");
+    expect(log.filter((r) => r.method === "POST")).toEqual([]);
+    // 30 adoptions from an account of 30+ numbers; one walk per adoption would be 30+ list requests.
+    expect(
+      log.filter((r) => r.method === "GET" && r.path.endsWith("/IncomingPhoneNumbers")).length,
+    ).toBeLessThan(12);
+    await pool(adopted, 8, (a) => p.delete!(a.id, a.outs));
+  });
+});
