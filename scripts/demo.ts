@@ -130,7 +130,7 @@ async function main(argv: string[]): Promise<number> {
     throw new DemoError("dist/ is missing: run `npm run build` (npm ci runs it) first");
   }
   say(
-    `pulumi-phone-numbers demo: the inventory in index.ts, the real Pulumi CLI, the local vendor sandbox${keep ? " (--keep)" : ""}`,
+    `pulumi-phone-numbers demo: the inventory in numbers.yaml, the real Pulumi CLI, the local vendor sandbox${keep ? " (--keep)" : ""}`,
   );
 
   let engineDir = "";
