@@ -6,6 +6,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { parsePhoneNumberFromString } from "libphonenumber-js";
 import { z } from "zod";
+import { perAccount } from "../core/accounts.js";
 import {
   type CheckFailure,
   checkWith,
@@ -153,15 +154,12 @@ interface Account {
   reader: InventoryReader<ApifonicaNumber>;
   costs: InventoryReader<ApifonicaNumberCost>;
 }
-const accounts = new Map<string, Account>();
-
 function account(): Account {
   const settings = apifonicaSettings();
   const key = `apifonica:${settings.baseUrl}:${settings.accountSid}`;
-  let a = accounts.get(key);
-  if (!a) {
+  return perAccount(KIND, key, () => {
     const api = apifonicaClient(settings);
-    a = {
+    return {
       api,
       key,
       reader: new InventoryReader(
@@ -173,9 +171,7 @@ function account(): Account {
         (c) => c.number_sid,
       ),
     };
-    accounts.set(key, a);
-  }
-  return a;
+  });
 }
 
 async function* pages<T>(items: AsyncIterable<T>, size = 20): AsyncIterable<T[]> {

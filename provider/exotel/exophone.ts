@@ -5,6 +5,7 @@
  */
 import type * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
+import { perAccount } from "../core/accounts.js";
 import {
   type CheckFailure,
   checkWith,
@@ -170,19 +171,20 @@ const rules: FieldRules = {
 
 // ---- one client and one batched reader per account, shared by every resource in the process ----
 
-function client(): {
+interface Account {
   api: ExotelClient;
   account: string;
   reader: InventoryReader<ExotelNumber | ExotelNumberDetails>;
   /** Numbers by E.164, for adoption: Exotel has no lookup by number, so adopting many shares walks. */
   byNumber: InventoryReader<ExotelNumber>;
-} {
+}
+
+function client(): Account {
   const settings = exotelSettings();
   const account = `exotel:${settings.baseUrl}:${settings.accountSid}`;
-  let entry = readers.get(account);
-  if (!entry) {
+  return perAccount(KIND, account, () => {
     const api = exotelClient(settings);
-    entry = {
+    return {
       api,
       account,
       reader: new InventoryReader(
@@ -194,22 +196,15 @@ function client(): {
         (n) => toE164(n.phone_number) ?? n.phone_number,
       ),
     };
-    readers.set(account, entry);
-  }
-  return entry;
+  });
 }
-const readers = new Map<string, ReturnType<typeof client>>();
 
 async function findHeld(api: ExotelClient, e164: string): Promise<ExotelNumber | undefined> {
   for await (const n of api.listNumbers({ pageSize: 100 })) if (toE164(n.phone_number) === e164) return n;
   return undefined;
 }
 
-function rentExact(
-  c: ReturnType<typeof client>,
-  e164: string,
-  inputs: ExoPhoneInputs,
-): Promise<ExotelNumber | "taken"> {
+function rentExact(c: Account, e164: string, inputs: ExoPhoneInputs): Promise<ExotelNumber | "taken"> {
   const params = {
     phoneNumber: e164,
     ...(inputs.voiceUrl !== undefined && { voiceUrl: inputs.voiceUrl }),
@@ -230,7 +225,7 @@ function rentExact(
  * that read only leaves connectivity empty until the next refresh.
  */
 async function created(
-  c: ReturnType<typeof client>,
+  c: Account,
   rented: ExotelNumber,
   inputs: ExoPhoneInputs,
 ): Promise<pulumi.dynamic.CreateResult> {
@@ -297,11 +292,7 @@ async function create(news: Props): Promise<pulumi.dynamic.CreateResult> {
   );
 }
 
-async function adopt(
-  c: ReturnType<typeof client>,
-  e164: string,
-  inputs: ExoPhoneInputs,
-): Promise<pulumi.dynamic.CreateResult> {
+async function adopt(c: Account, e164: string, inputs: ExoPhoneInputs): Promise<pulumi.dynamic.CreateResult> {
   // A burst of adoptions (an exported inventory's first up) is answered from one walk of the list.
   const held = await c.byNumber.read(e164, () => findHeld(c.api, e164));
   if (!held) throw new Error(`adopt: ${e164} is not held by this Exotel account; remove adopt to rent it`);

@@ -12,6 +12,7 @@ import { randomUUID } from "node:crypto";
 import type * as pulumi from "@pulumi/pulumi";
 import { getCountryCallingCode, parsePhoneNumberFromString } from "libphonenumber-js";
 import { z } from "zod";
+import { perAccount } from "../core/accounts.js";
 import {
   type CheckFailure,
   checkWith,
@@ -298,15 +299,12 @@ interface Account {
   key: string;
   reader: InventoryReader<PlivoAccountNumber>;
 }
-const accounts = new Map<string, Account>();
-
 function account(): Account {
   const settings = plivoSettings();
   const key = `plivo:${settings.baseUrl}:${settings.authId}`;
-  let a = accounts.get(key);
-  if (!a) {
+  return perAccount(KIND, key, () => {
     const api = plivoClient(settings);
-    a = {
+    return {
       api,
       key,
       reader: new InventoryReader(
@@ -314,9 +312,7 @@ function account(): Account {
         (n) => n.number,
       ),
     };
-    accounts.set(key, a);
-  }
-  return a;
+  });
 }
 
 function getHeld(a: Account, number: string): Promise<PlivoAccountNumber | undefined> {

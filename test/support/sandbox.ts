@@ -2,6 +2,12 @@
 import { VendorApiError } from "../../provider/core/errors.js";
 import { setConfigSource } from "../../provider/index.js";
 import { startSandbox } from "../../sandbox/index.js";
+import {
+  adminRequest,
+  sandboxStackConfig,
+  type VendorName,
+  vendorRequest,
+} from "../../scripts/sandbox-client.js";
 
 export type Sandbox = Awaited<ReturnType<typeof startSandbox>>;
 
@@ -15,41 +21,14 @@ export interface LoggedRequest {
 
 export async function start(extra: Parameters<typeof startSandbox>[0] = {}): Promise<Sandbox> {
   const sb = await startSandbox({ port: 0, quiet: true, ...extra });
-  const ex = sb.accounts.exotel[0]!;
-  const pl = sb.accounts.plivo[0]!;
-  const ap = sb.accounts.apifonica[0]!;
-  const config: Record<string, string> = {
-    "exotel:apiKey": ex.apiKey,
-    "exotel:apiToken": ex.apiToken,
-    "exotel:accountSid": ex.accountSid,
-    "exotel:baseUrl": `${sb.url}/exotel`,
-    "plivo:authId": pl.authId,
-    "plivo:authToken": pl.authToken,
-    "plivo:baseUrl": `${sb.url}/plivo`,
-    "apifonica:accountSid": ap.accountSid,
-    "apifonica:authToken": ap.authToken,
-    "apifonica:baseUrl": `${sb.url}/apifonica`,
-  };
+  const { config: plain, secrets } = sandboxStackConfig(sb);
+  const config: Record<string, string> = { ...plain, ...secrets };
   setConfigSource((k) => config[k]);
   return sb;
 }
 
-export async function admin<T = unknown>(
-  sb: Sandbox,
-  method: string,
-  path: string,
-  body?: unknown,
-): Promise<T> {
-  const res = await fetch(`${sb.url}/__sandbox/${path}`, {
-    method,
-    ...(body !== undefined && {
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify(body),
-    }),
-  });
-  const text = await res.text();
-  if (!res.ok) throw new Error(`admin ${method} ${path}: ${res.status} ${text}`);
-  return (text ? JSON.parse(text) : undefined) as T;
+export function admin<T = unknown>(sb: Sandbox, method: string, path: string, body?: unknown): Promise<T> {
+  return adminRequest<T>(sb, method, path, body);
 }
 
 export async function requests(sb: Sandbox, vendor?: string): Promise<LoggedRequest[]> {
@@ -69,50 +48,15 @@ export async function fault(sb: Sandbox, rule: Record<string, unknown>): Promise
   return (await admin<{ id: string }>(sb, "POST", "faults", rule)).id;
 }
 
-function basic(user: string, password: string): string {
-  return `Basic ${Buffer.from(`${user}:${password}`).toString("base64")}`;
-}
-
 /** A raw call to a vendor API of the sandbox, as a person using the vendor's dashboard or curl would. */
-export async function vendor(
+export function vendor(
   sb: Sandbox,
-  which: "exotel" | "plivo" | "apifonica",
+  which: VendorName,
   method: string,
   path: string,
-  body?: Record<string, string> | Record<string, unknown>,
+  body?: Record<string, unknown>,
 ): Promise<{ status: number; json: unknown }> {
-  let auth: string;
-  let prefix: string;
-  let headers: Record<string, string> = {};
-  let payload: string | undefined;
-  if (which === "exotel") {
-    const a = sb.accounts.exotel[0]!;
-    auth = basic(a.apiKey, a.apiToken);
-    prefix = `/exotel/v2_beta/Accounts/${a.accountSid}`;
-    if (body) {
-      headers = { "content-type": "application/x-www-form-urlencoded" };
-      payload = new URLSearchParams(body as Record<string, string>).toString();
-    }
-  } else if (which === "plivo") {
-    const a = sb.accounts.plivo[0]!;
-    auth = basic(a.authId, a.authToken);
-    prefix = `/plivo/v1/Account/${a.authId}`;
-  } else {
-    const a = sb.accounts.apifonica[0]!;
-    auth = basic(a.accountSid, a.authToken);
-    prefix = `/apifonica/v2/accounts/${a.accountSid}`;
-  }
-  if (body && which !== "exotel") {
-    headers = { "content-type": "application/json" };
-    payload = JSON.stringify(body);
-  }
-  const res = await fetch(`${sb.url}${prefix}${path}`, {
-    method,
-    headers: { authorization: auth, ...headers },
-    ...(payload !== undefined && { body: payload }),
-  });
-  const text = await res.text();
-  return { status: res.status, json: text ? JSON.parse(text) : undefined };
+  return vendorRequest(sb, which, method, path, body);
 }
 
 /** Runs `fn` over `items` with at most `n` at once, as the Pulumi engine runs operations. */
