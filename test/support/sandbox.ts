@@ -1,7 +1,7 @@
 /** Test support: a sandbox per test file, its admin API, raw vendor calls, and provider config pointing at it. */
 import { VendorApiError } from "../../provider/core/errors.js";
 import { setConfigSource } from "../../provider/index.js";
-import { startSandbox } from "../../sandbox/index.js";
+import { DEFAULT_ACCOUNTS, startSandbox } from "../../sandbox/index.js";
 import {
   adminRequest,
   sandboxStackConfig,
@@ -19,10 +19,27 @@ export interface LoggedRequest {
   status: number;
 }
 
+/**
+ * A sandbox with the provider's config pointing at it. Rate limits (the sandbox's and the provider's
+ * own per-account limiter) are raised far above the vendors' defaults: these tests exercise lifecycles,
+ * and the client tests cover rate limiting itself.
+ */
 export async function start(extra: Parameters<typeof startSandbox>[0] = {}): Promise<Sandbox> {
-  const sb = await startSandbox({ port: 0, quiet: true, ...extra });
+  const generous = { requests: 100_000, windowMs: 60_000 };
+  const accounts = {
+    exotel: DEFAULT_ACCOUNTS.exotel.map((a) => ({ ...a, rateLimit: generous })),
+    plivo: DEFAULT_ACCOUNTS.plivo.map((a) => ({ ...a, rateLimit: generous })),
+    apifonica: DEFAULT_ACCOUNTS.apifonica.map((a) => ({ ...a, rateLimit: generous })),
+  };
+  const sb = await startSandbox({ port: 0, quiet: true, accounts, ...extra });
   const { config: plain, secrets } = sandboxStackConfig(sb);
-  const config: Record<string, string> = { ...plain, ...secrets };
+  const config: Record<string, string> = {
+    ...plain,
+    ...secrets,
+    "exotel:rateLimit": "100000/60s",
+    "plivo:rateLimit": "100000/60s",
+    "apifonica:rateLimit": "100000/60s",
+  };
   setConfigSource((k) => config[k]);
   return sb;
 }
