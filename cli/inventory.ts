@@ -15,7 +15,7 @@ import * as path from "node:path";
 import { parsePhoneNumberFromString } from "libphonenumber-js";
 import { Document } from "yaml";
 import { apifonicaClient } from "../provider/apifonica/client.js";
-import { toE164 } from "../provider/core/check.js";
+import { e164Of, withPlus } from "../provider/core/check.js";
 import { apifonicaSettings, exotelSettings, plivoSettings } from "../provider/core/config.js";
 import { exotelClient } from "../provider/exotel/client.js";
 import { plivoClient } from "../provider/plivo/client.js";
@@ -53,7 +53,7 @@ export interface HeldNumber {
   currency?: string;
 }
 
-const e164 = (n: string) => toE164(n.startsWith("+") ? n : `+${n}`) ?? (n.startsWith("+") ? n : `+${n}`);
+const e164 = (n: string) => e164Of(n) ?? withPlus(n);
 const nameFor = (vendor: Vendor, number: string) => `${vendor}-${number.replace(/^\+/, "")}`;
 const DEFAULT_APPS = new Set(["", "default_call_app_sid", "default_msg_app_sid"]);
 

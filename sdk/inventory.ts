@@ -21,7 +21,7 @@ import {
   type Document as YamlDocument,
 } from "yaml";
 import { z } from "zod";
-import { failuresFrom, toE164 } from "../provider/core/check.js";
+import { e164Of, failuresFrom } from "../provider/core/check.js";
 import { provider } from "../provider/index.js";
 import { ApifonicaApplication, type ApifonicaApplicationArgs } from "./apifonica-application.js";
 import { ApifonicaNumber, type ApifonicaNumberArgs } from "./apifonica-number.js";
@@ -468,7 +468,7 @@ async function checkEntry(
 
 /** The exact numbers an entry names, in E.164, with the field path of each. */
 function exactNumbersOf(e: RawEntry): { e164: string; field: Path }[] {
-  const norm = (v: unknown) => (typeof v === "string" ? toE164(v.startsWith("+") ? v : `+${v}`) : undefined);
+  const norm = (v: unknown) => (typeof v === "string" ? e164Of(v) : undefined);
   const out: { e164: string; field: Path }[] = [];
   const one = (field: string) => {
     const n = norm(e.value[field]);

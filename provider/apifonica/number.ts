@@ -10,6 +10,7 @@ import { perAccount } from "../core/accounts.js";
 import {
   type CheckFailure,
   checkWith,
+  e164Of,
   exactOrSearch,
   isoCountry,
   nonEmpty,
@@ -17,7 +18,7 @@ import {
   type Props,
   phoneNumber,
   stripMeta,
-  toE164,
+  withPlus,
 } from "../core/check.js";
 import { claim, unclaim } from "../core/claims.js";
 import { apifonicaSettings, configure } from "../core/config.js";
@@ -40,7 +41,7 @@ const DEFAULT_APPS = new Set(["default_call_app_sid", "default_msg_app_sid", ""]
 
 export const apifonicaNumberInputs = z.strictObject({
   number: phoneNumber("Apifonica number")
-    .transform((v) => toE164(v.startsWith("+") ? v : `+${v}`)!)
+    .transform((v) => e164Of(v)!)
     .optional(),
   countryCode: isoCountry().optional(),
   type: oneOf(["local", "mobile", "toll_free", "sip"]).optional(),
@@ -65,9 +66,7 @@ function crossCheck(raw: Props): CheckFailure[] {
     });
   }
   if (exact && typeof raw.number === "string" && typeof raw.countryCode === "string") {
-    const country = parsePhoneNumberFromString(
-      raw.number.startsWith("+") ? raw.number : `+${raw.number}`,
-    )?.country;
+    const country = parsePhoneNumberFromString(withPlus(raw.number))?.country;
     if (country && country !== raw.countryCode.toUpperCase()) {
       failures.push({
         property: "countryCode",
@@ -113,7 +112,7 @@ function outputsOf(
   const out: ApifonicaNumberOutputs = {
     stateVersion: STATE_VERSION,
     numberSid: n.number_sid,
-    number: toE164(n.number.startsWith("+") ? n.number : `+${n.number}`) ?? n.number,
+    number: e164Of(n.number) ?? n.number,
     countryCode: n.country_code.toUpperCase(),
     countryName: n.country_name ?? "",
     type: n.type,
@@ -200,7 +199,7 @@ async function outputsNow(a: Account, n: ApifonicaNumber, inputs: Props): Promis
 
 async function findHeld(a: Account, e164: string): Promise<ApifonicaNumber | undefined> {
   for await (const n of a.api.listNumbers({ number: e164 })) {
-    if (toE164(n.number.startsWith("+") ? n.number : `+${n.number}`) === e164) return n;
+    if (e164Of(n.number) === e164) return n;
   }
   return undefined;
 }
@@ -302,7 +301,7 @@ async function create(news: Props): Promise<pulumi.dynamic.CreateResult> {
   let tried = 0;
   for (const c of candidates) {
     if (tried >= MAX_CANDIDATES) break;
-    const e164 = toE164(c.number.startsWith("+") ? c.number : `+${c.number}`) ?? c.number;
+    const e164 = e164Of(c.number) ?? c.number;
     if (!claim(a.key, e164)) continue;
     tried++;
     let sid: string;

@@ -174,8 +174,18 @@ export function toE164(value: string, defaultCountry?: string): string | undefin
   return parsed?.isPossible() ? parsed.number : undefined;
 }
 
+/** Vendors write international numbers with or without the `+` (Plivo and Apifonica drop it). */
+export function withPlus(v: string): string {
+  return v.startsWith("+") ? v : `+${v}`;
+}
+
+/** An international number, with or without its `+`, in E.164; undefined when it is not possible. */
+export function e164Of(v: string): string | undefined {
+  return toE164(withPlus(v));
+}
+
 export function phoneNumber(what = "phone number") {
-  return z.string().refine((v) => toE164(v.startsWith("+") ? v : `+${v}`) !== undefined, {
+  return z.string().refine((v) => e164Of(v) !== undefined, {
     error: (iss) =>
       `${describe(iss.input)} is not a possible ${what}; allowed: E.164 such as "+918047091234"`,
   });

@@ -16,6 +16,7 @@ import { perAccount } from "../core/accounts.js";
 import {
   type CheckFailure,
   checkWith,
+  e164Of,
   exactOrSearch,
   isoCountry,
   nonEmpty,
@@ -23,7 +24,7 @@ import {
   type Props,
   phoneNumber,
   stripMeta,
-  toE164,
+  withPlus,
 } from "../core/check.js";
 import { claim, isClaimed, unclaim } from "../core/claims.js";
 import { configure, plivoSettings } from "../core/config.js";
@@ -60,7 +61,7 @@ export const plivoNumberOrderInputs = z.strictObject({
     })
     .optional(),
   numbers: z
-    .array(phoneNumber("Plivo number").transform((v) => toE164(v.startsWith("+") ? v : `+${v}`)!))
+    .array(phoneNumber("Plivo number").transform((v) => e164Of(v)!))
     .min(1, { error: "must list at least one number" })
     .max(MAX_QUANTITY, { error: `must list at most ${MAX_QUANTITY} numbers` })
     .optional(),
@@ -98,7 +99,7 @@ function crossCheck(raw: Props): CheckFailure[] {
     const seen = new Set<string>();
     raw.numbers.forEach((n, i) => {
       if (typeof n !== "string") return;
-      const e164 = toE164(n.startsWith("+") ? n : `+${n}`);
+      const e164 = e164Of(n);
       if (!e164) return;
       if (seen.has(e164))
         failures.push({
@@ -180,14 +181,13 @@ export interface PlivoNumberOrderOutputs {
 }
 
 const digits = (e164: string) => e164.replace(/^\+/, "");
-const plus = (d: string) => (d.startsWith("+") ? d : `+${d}`);
 const appIdOf = (n: PlivoAccountNumber) =>
   /\/Application\/([^/]+)\/?$/.exec(n.application ?? "")?.[1] ?? null;
 const today = () => new Date().toISOString().slice(0, 10);
 
 function detailOf(n: PlivoAccountNumber): PlivoNumberDetail {
   return {
-    number: plus(n.number),
+    number: withPlus(n.number),
     appId: appIdOf(n),
     alias: n.alias ?? null,
     numberType: n.number_type,
@@ -339,7 +339,7 @@ class Order {
 
   async took(result: PlivoOrderResult): Promise<void> {
     for (const n of result.numbers) {
-      const e164 = plus(n.number);
+      const e164 = withPlus(n.number);
       claim(this.a.key, e164);
       if (/^success$/i.test(n.status)) {
         const held = await getHeld(this.a, e164);
@@ -393,7 +393,7 @@ class Order {
       pattern: parsed.nationalNumber,
       limit: 20,
     })) {
-      if (plus(c.number) === e164) return true;
+      if (withPlus(c.number) === e164) return true;
     }
     return false;
   }
@@ -413,7 +413,7 @@ class Order {
     });
     for await (const candidate of search) {
       if (bought >= count || tried >= count + SPARE_CANDIDATES) break;
-      const e164 = plus(candidate.number);
+      const e164 = withPlus(candidate.number);
       if (!claim(this.a.key, e164)) continue;
       tried++;
       if (await this.buy(e164)) bought++;
@@ -434,7 +434,7 @@ class Order {
     const numberStartswith = `${callingCode(this.inputs.countryIso)}${group.prefix ?? ""}`;
     const heldBefore: string[] = [];
     for await (const n of this.a.api.listNumbers({ numberStartswith, pageSize: 20 }))
-      heldBefore.push(plus(n.number));
+      heldBefore.push(withPlus(n.number));
     const appId = this.inputs.appId;
     let result: PlivoOrderResult;
     try {
@@ -488,7 +488,7 @@ class Order {
         pageSize: 20,
       })) {
         if (claimed >= order.quantity) break;
-        const e164 = plus(n.number);
+        const e164 = withPlus(n.number);
         if (mine.has(e164) || (n.added_on ?? "") < order.orderedOn || isClaimed(this.a.key, e164)) continue;
         if (
           order.region &&
