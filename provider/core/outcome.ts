@@ -28,9 +28,7 @@ export class PartialSuccessError extends Error {
 
 /** A message for a failure, safe to show: vendor errors already carry no credentials. */
 export function messageOf(err: unknown): string {
-  if (err instanceof VendorApiError) return err.message;
-  if (err instanceof Error) return err.message;
-  return String(err);
+  return err instanceof Error ? err.message : String(err);
 }
 
 /** Waits the vendor's Retry-After (bounded) before one more attempt of a request it refused with 429. */
