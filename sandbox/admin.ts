@@ -43,6 +43,7 @@ export function handleAdmin(
         "POST /__sandbox/plivo/orders/<id>/complete",
         "POST /__sandbox/reset",
         "GET /__sandbox/accounts",
+        "GET /__sandbox/holdings",
       ],
     });
   }
@@ -62,7 +63,7 @@ export function handleAdmin(
   }
 
   if (route === "faults") {
-    if (method === "GET") return json(200, { faults: sb.faults.list() });
+    if (method === "GET") return json(200, { faults: sb.faults.list(), fired: sb.faults.totals() });
     if (method === "DELETE") {
       const n = sb.faults.list().length;
       sb.faults.clear();
@@ -104,6 +105,32 @@ export function handleAdmin(
     if (method !== "POST") return notAllowed;
     sb.reset();
     return json(200, { reset: true, seed: sb.seed });
+  }
+
+  if (route === "holdings") {
+    if (method !== "GET") return notAllowed;
+    const st = sb.state;
+    const of = <T>(items: Iterable<T>, pick: (x: T) => [string, string]) => {
+      const out: Record<string, string[]> = {};
+      for (const x of items) {
+        const [account, value] = pick(x);
+        const list = out[account] ?? [];
+        list.push(value);
+        out[account] = list;
+      }
+      for (const list of Object.values(out)) list.sort();
+      return out;
+    };
+    return json(200, {
+      exotel: of(st.exotel.values(), (r) => [r.accountSid, r.e164]),
+      plivo: of(st.plivo.values(), (r) => [r.authId, r.number]),
+      apifonica: of(st.apifonica.values(), (r) => [r.accountSid, r.digits]),
+      apifonicaApplications: of(st.apps.values(), (x) => [x.accountSid, x.sid]),
+      plivoPendingOrders: of(
+        [...st.plivoOrders.values()].filter((o) => o.status === "pending"),
+        (o) => [o.authId, o.id],
+      ),
+    });
   }
 
   if (route === "accounts") {

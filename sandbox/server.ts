@@ -357,13 +357,14 @@ export class Sandbox {
     }
     if (body.tooLarge) return reply(module.error(vreq, 413, "Request body larger than 64 KiB"));
 
-    fault = this.faults.take(vendor, method, vpath);
-    if (fault?.action.type === "latency") await sleep(fault.action.ms);
+    fault = this.faults.take(vendor, method, vpath, acc.id);
+    if (fault?.action.type === "latency" && fault.action.apply !== "start") await sleep(fault.action.ms);
     if (fault?.action.type === "status") {
       const { status, body: faultBody } = fault.action;
       if (faultBody === undefined) {
         const r = module.error(vreq, status, `Sandbox fault ${fault.id}: injected status ${status}`);
-        return reply(status === 429 ? { ...r, headers: { "retry-after": "1" } } : r);
+        const retryAfter = fault.action.retryAfter ?? 1;
+        return reply(status === 429 ? { ...r, headers: { "retry-after": String(retryAfter) } } : r);
       }
       if (typeof faultBody === "string") {
         res.writeHead(status, {
@@ -388,6 +389,7 @@ export class Sandbox {
       result = module.error(vreq, 500, "Internal error");
     }
 
+    if (fault?.action.type === "latency" && fault.action.apply === "start") await sleep(fault.action.ms);
     if (fault?.action.type === "reset") {
       req.socket.destroy();
       return finish(0);
