@@ -2,14 +2,15 @@
  * The provider module: what every resource's `__provider` shim loads at call time (see sdk/shim.ts).
  *
  * `provider(kind)` is a permanent contract. State written by any earlier version names its kind and
- * calls these methods, so kinds are never renamed or removed, and each implementation must accept
- * the outputs every earlier version wrote.
+ * calls these methods (older shims one by one; the current shim copies them onto its own object, so
+ * none may depend on `this`), so kinds are never renamed or removed, and each implementation must
+ * accept the outputs every earlier version wrote.
+ *
+ * A vendor's modules (its client, schemas and resource logic) are imported the first time one of
+ * its kinds is called, so a provider process serving only ExoPhones never loads Plivo's or
+ * Apifonica's code.
  */
 import type * as pulumi from "@pulumi/pulumi";
-import { apifonicaApplicationProvider } from "./apifonica/application.js";
-import { apifonicaNumberProvider } from "./apifonica/number.js";
-import { exoPhoneProvider } from "./exotel/exophone.js";
-import { plivoNumberOrderProvider } from "./plivo/number-order.js";
 
 /** The dynamic-provider methods the shim delegates to, for one resource kind. */
 export type KindProvider = Required<
@@ -18,21 +19,63 @@ export type KindProvider = Required<
   configure(req: pulumi.dynamic.ConfigureRequest): Promise<void>;
 };
 
-const kinds: Record<string, KindProvider> = {
-  exophone: exoPhoneProvider,
-  "plivo-number-order": plivoNumberOrderProvider,
-  "apifonica-number": apifonicaNumberProvider,
-  "apifonica-application": apifonicaApplicationProvider,
+const loaders: Record<string, () => Promise<KindProvider>> = {
+  exophone: async () => (await import("./exotel/exophone.js")).exoPhoneProvider,
+  "plivo-number-order": async () => (await import("./plivo/number-order.js")).plivoNumberOrderProvider,
+  "apifonica-number": async () => (await import("./apifonica/number.js")).apifonicaNumberProvider,
+  "apifonica-application": async () =>
+    (await import("./apifonica/application.js")).apifonicaApplicationProvider,
 };
+
+const cache = new Map<string, KindProvider>();
+
+function isConfigureRequest(req: unknown): req is pulumi.dynamic.ConfigureRequest {
+  const config = (req as { config?: { get?: unknown } } | null | undefined)?.config;
+  return typeof config?.get === "function";
+}
+
+function lazy(kind: string, load: () => Promise<KindProvider>): KindProvider {
+  let loaded: Promise<KindProvider> | undefined;
+  // A failed import is retried by the next call rather than cached.
+  const impl = () =>
+    (loaded ??= load().catch((error: unknown) => {
+      loaded = undefined;
+      throw error;
+    }));
+  return {
+    async configure(req) {
+      // The shim sends whatever reaches it here: anything but a configure request means a method
+      // was called before configure (or after a failed load); it must fail, never be answered.
+      if (!isConfigureRequest(req)) {
+        throw new Error(
+          `pulumi-phone-numbers: the ${kind} provider was called before it was configured. ` +
+            "The dynamic-provider host of @pulumi/pulumi 3.139.0 and newer configures it first: upgrade @pulumi/pulumi in the project and run again.",
+        );
+      }
+      return (await impl()).configure(req);
+    },
+    check: async (olds, news) => (await impl()).check(olds, news),
+    diff: async (id, olds, news) => (await impl()).diff(id, olds, news),
+    create: async (inputs) => (await impl()).create(inputs),
+    read: async (id, props) => (await impl()).read(id, props),
+    update: async (id, olds, news) => (await impl()).update(id, olds, news),
+    delete: async (id, props) => (await impl()).delete(id, props),
+  };
+}
 
 /** The implementation behind a resource kind; throws a clear error for a kind this version lacks. */
 export function provider(kind: string): KindProvider {
-  const impl = kinds[kind];
+  let impl = cache.get(kind);
   if (!impl) {
-    throw new Error(
-      `pulumi-phone-numbers: this installed version has no resource kind "${kind}". ` +
-        "The stack's state was written by a newer version of the package; install that version (npm install pulumi-phone-numbers@latest) and run again.",
-    );
+    const load = Object.hasOwn(loaders, kind) ? loaders[kind] : undefined;
+    if (!load) {
+      throw new Error(
+        `pulumi-phone-numbers: this installed version has no resource kind "${kind}". ` +
+          "The stack's state was written by a newer version of the package; install that version (npm install pulumi-phone-numbers@latest) and run again.",
+      );
+    }
+    impl = lazy(kind, load);
+    cache.set(kind, impl);
   }
   return impl;
 }

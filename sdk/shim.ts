@@ -3,28 +3,37 @@ import type * as pulumi from "@pulumi/pulumi";
 /**
  * The provider object that Pulumi serialises into every resource's `__provider` property.
  *
- * Its text is frozen into each stack's state and is what `refresh` and `destroy` run, so it holds
- * no logic: each method loads this package's provider module at call time, from the program's
- * directory, and delegates. A bug fix in the installed package therefore reaches resources created by
- * older versions, no credential or schema object can be captured, and the text stays small.
+ * Its text is frozen into each stack's state (twice per resource) and is what `refresh` and
+ * `destroy` run, so it holds no logic and as little text as possible: every serialised method costs
+ * about 200 bytes of wrapper, so all seven methods are one function. The dynamic-provider host
+ * deserialises the text once and calls `configure` first; that call loads this package's provider
+ * module from the program's directory and copies the installed implementation's methods onto this
+ * very object, so every later call goes straight to the installed code. A bug fix in the installed
+ * package therefore reaches resources created by older versions, and no credential or schema object
+ * can be captured.
+ *
+ * Whichever method reaches the function (configure normally; another method only when the load
+ * failed before, or when a host never called configure), it loads again and calls the installed
+ * `configure` with its first argument, which throws unless that is a configure request: a failed load
+ * fails every later call loudly (a missing method would make the host skip a read or a delete
+ * silently), and no method call is ever answered by something else.
  *
  * The contract it relies on is permanent: `require("pulumi-phone-numbers/provider").provider(kind)`
- * returns an object with the dynamic-provider methods. `createRequire` from the working directory is
- * used instead of a bare `require` because the host evaluates this text as a module with no file
- * name, so package self-reference (a program inside this repository) would not resolve otherwise.
+ * returns an object with the dynamic-provider methods, none of which depends on `this`. Shims
+ * written by earlier versions call those methods one by one (test/shim/ keeps one as a fixture).
+ * `createRequire` from the working directory is used instead of a bare `require` because the host
+ * evaluates this text as a module with no file name, so package self-reference (a program inside
+ * this repository) would not resolve otherwise.
  */
 export function providerShim(kind: string): pulumi.dynamic.ResourceProvider {
-  const p = () =>
-    require("module")
-      .createRequire(require("path").join(process.cwd(), "package.json"))("pulumi-phone-numbers/provider")
-      .provider(kind);
-  return {
-    configure: (r) => p().configure(r),
-    check: (o, n) => p().check(o, n),
-    diff: (i, o, n) => p().diff(i, o, n),
-    create: (n) => p().create(n),
-    read: (i, s) => p().read(i, s),
-    update: (i, o, n) => p().update(i, o, n),
-    delete: (i, s) => p().delete(i, s),
-  };
+  function m(this: object, r: pulumi.dynamic.ConfigureRequest) {
+    return Object.assign(
+      this,
+      require("module")
+        .createRequire(require("path").join(process.cwd(), "package.json"))("pulumi-phone-numbers/provider")
+        .provider(kind),
+    ).configure(r);
+  }
+  const f = m as never;
+  return { configure: f, check: f, diff: f, create: f, read: f, update: f, delete: f };
 }

@@ -3,11 +3,15 @@
  *
  * 1. a Node process serialises `providerShim(kind)` from dist/ with `serializeFunction`, exactly as
  *    `pulumi.dynamic.Resource` does, and the text must stay small;
- * 2. other Node processes load that text the way the dynamic-provider host does
- *    (`require("require-from-string")(text).handler()`, then `configure` once, then the method) with
- *    their working directory in a consumer project outside the repository (the package installed in
- *    its node_modules; here a symlink, the full `npm pack` install belongs to the e2e tests) and in
- *    the repository root (package self-reference), and call through to the provider module.
+ * 2. other Node processes load that text the way the dynamic-provider host
+ *    (@pulumi/pulumi/cmd/dynamic-provider) does: `require("require-from-string")(text).handler()`,
+ *    cached per text before `configure` runs, `configure` once, then each method looked up at call
+ *    time (a missing read, update or delete is skipped as the host skips it), with their working
+ *    directory in a consumer project outside the repository (the package installed in its
+ *    node_modules; here a symlink, the full `npm pack` install belongs to the e2e tests) and in the
+ *    repository root (package self-reference), and call through to the provider module;
+ * 3. the shim text written into state by version 0.1.0 (fixtures/shim-0.1.0.exophone.txt, one
+ *    method per property) still calls through to the installed provider module.
  *
  * Needs `npm run build` first (the shim and the provider module are loaded from dist/).
  */
@@ -23,9 +27,20 @@ jest.setTimeout(60_000);
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
 
 /** Upper bound on one resource's serialised shim (it is stored twice per resource in state). */
-const MAX_SHIM_BYTES = 2_500;
+const MAX_SHIM_BYTES = 1_000;
+
+/** The shim 0.1.0 wrote into state, for a kind (the fixture is the exophone one). */
+async function shim010(kind: string): Promise<string> {
+  const text = await fs.readFile(
+    path.join(repoRoot, "test", "shim", "fixtures", "shim-0.1.0.exophone.txt"),
+    "utf8",
+  );
+  return text.replace('kind: "exophone"', `kind: ${JSON.stringify(kind)}`);
+}
 
 type Method = "check" | "diff" | "create" | "read" | "update" | "delete";
+/** Every method the host may call after configure. */
+const METHODS: Method[] = ["check", "diff", "create", "read", "update", "delete"];
 /** `error`: the call (or the host's `configure` before it) must fail with a message matching it. */
 type Expectation = { error: RegExp } | { result: (value: unknown) => void };
 /** One call through the shim: kind, method, JSON arguments, expectation. Add a row per behaviour. */
@@ -96,6 +111,7 @@ interface Outcome {
   ok: boolean;
   value?: unknown;
   message?: string;
+  skipped?: boolean;
 }
 
 function node(args: string[], cwd: string, input: unknown): Promise<string> {
@@ -128,7 +144,10 @@ for (const kind of input.kinds) {
 process.stdout.write(JSON.stringify(texts));
 `;
 
-// CommonJS, like @pulumi/pulumi/cmd/dynamic-provider: one provider per distinct text, configured once.
+// CommonJS, like @pulumi/pulumi/cmd/dynamic-provider (getProvider and the RPC methods): one provider
+// per distinct text, cached before it is configured, configured once (unless \`input.noConfigure\`:
+// a host older than 3.139.0), each method looked up when called; the host skips a missing read,
+// update or delete (\`skipped\`: the silent success a shim must never allow).
 const LOAD_AND_CALL = `
 const { createRequire } = require("node:module");
 const input = JSON.parse(process.env.SHIM_TEST_INPUT);
@@ -136,21 +155,26 @@ const fromRepo = createRequire(input.repoRoot + "/package.json");
 const requireFromString = fromRepo("require-from-string");
 const { Config } = fromRepo("@pulumi/pulumi/cmd/dynamic-provider/config");
 const providers = {};
-async function load(text) {
-  if (!providers[text]) {
-    providers[text] = (async () => {
-      const provider = requireFromString(text).handler();
-      if (provider.configure) await provider.configure({ config: new Config(input.config, "consumer") });
-      return provider;
-    })();
+async function getProvider(text) {
+  let provider = providers[text];
+  if (!provider) {
+    provider = requireFromString(text).handler();
+    providers[text] = provider;
+    if (provider.configure && !input.noConfigure) {
+      await provider.configure({ config: new Config(input.config, "consumer") });
+    }
   }
-  return providers[text];
+  return provider;
 }
 (async () => {
   const outcomes = [];
   for (const [kind, method, args] of input.cases) {
     try {
-      const provider = await load(input.texts[kind]);
+      const provider = await getProvider(input.texts[kind]);
+      if (typeof provider[method] !== "function" && method !== "create") {
+        outcomes.push({ ok: true, skipped: true });
+        continue;
+      }
       outcomes.push({ ok: true, value: await provider[method](...args) });
     } catch (error) {
       outcomes.push({ ok: false, message: String(error && error.message ? error.message : error) });
@@ -176,15 +200,26 @@ describe("provider shim, serialised and loaded as Pulumi does", () => {
   let texts: Record<string, string>;
   let consumerDir: string;
 
-  const callAll = async (cwd: string): Promise<Outcome[]> => {
+  const call = async (
+    cwd: string,
+    cases: Array<[kind: string, method: Method, args: unknown[]]>,
+    options: { texts?: Record<string, string>; noConfigure?: boolean } = {},
+  ): Promise<Outcome[]> => {
     const input = {
       repoRoot,
-      texts,
+      texts: options.texts ?? texts,
       config: STACK_CONFIG,
-      cases: CASES.map(([kind, method, args]) => [kind, method, args]),
+      noConfigure: options.noConfigure === true,
+      cases,
     };
     return JSON.parse(await node(["-e", LOAD_AND_CALL], cwd, input)) as Outcome[];
   };
+  const callAll = (cwd: string, options: { texts?: Record<string, string> } = {}) =>
+    call(
+      cwd,
+      CASES.map(([kind, method, args]) => [kind, method, args]),
+      options,
+    );
 
   beforeAll(async () => {
     await fs.access(path.join(repoRoot, "dist", "sdk", "shim.js")).catch(() => {
@@ -233,6 +268,53 @@ describe("provider shim, serialised and loaded as Pulumi does", () => {
       }
     } finally {
       await fs.rm(bare, { recursive: true, force: true });
+    }
+  });
+
+  test("after a failed load every later method still fails loudly: none is skipped as if done", async () => {
+    const bare = await fs.mkdtemp(path.join(os.tmpdir(), "ppn-shim-bare-"));
+    try {
+      // The first call's configure fails; the host has cached the provider object by then, so the
+      // later calls reach the shim's methods without configure.
+      const outcomes = await call(
+        bare,
+        ["check", ...METHODS].map((method) => [
+          "exophone",
+          method,
+          ["sid", { phoneNumber: "+918047091234" }],
+        ]),
+      );
+      expect(outcomes).toHaveLength(METHODS.length + 1);
+      for (const outcome of outcomes) {
+        expect(outcome).toMatchObject({ ok: false });
+        expect(outcome.message).toMatch(/Cannot find (module|package) 'pulumi-phone-numbers\/provider'/);
+      }
+    } finally {
+      await fs.rm(bare, { recursive: true, force: true });
+    }
+  });
+
+  test("a host that never calls configure gets a clear error, never a method answered by another", async () => {
+    const outcomes = await call(
+      consumerDir,
+      [["exophone", "delete", ["sid", { phoneNumber: "+918047091234" }]]],
+      { noConfigure: true },
+    );
+    expect(outcomes[0]).toMatchObject({ ok: false });
+    expect(outcomes[0]?.message).toMatch(
+      /called before it was configured.*@pulumi\/pulumi 3\.139\.0 and newer/,
+    );
+  });
+
+  test("the shim written into state by 0.1.0 still calls through to the installed provider", async () => {
+    const old: Record<string, string> = {};
+    for (const kind of kinds) old[kind] = await shim010(kind);
+    expect(Buffer.byteLength(old["exophone"]!, "utf8")).toBeGreaterThan(2 * MAX_SHIM_BYTES);
+    for (const cwd of [consumerDir, repoRoot]) {
+      const outcomes = await callAll(cwd, { texts: old });
+      CASES.forEach(([, , , expectation], i) => {
+        check(outcomes[i], expectation);
+      });
     }
   });
 
