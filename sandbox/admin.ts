@@ -34,6 +34,7 @@ export function handleAdmin(
     return json(200, {
       vendors: { exotel: `${baseUrl}/exotel`, plivo: `${baseUrl}/plivo`, apifonica: `${baseUrl}/apifonica` },
       seed: sb.seed,
+      variants: sb.variants.list(),
       endpoints: [
         "GET /__sandbox/requests?vendor=&account=&since=",
         "DELETE /__sandbox/requests",

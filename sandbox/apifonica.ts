@@ -14,6 +14,7 @@ import {
 } from "./http.js";
 import type { ApifonicaApp, ApifonicaRented, SandboxState } from "./state.js";
 import { apifonicaDate, hashHex, parseBool, parseIntStrict, uuidFromHex } from "./util.js";
+import { Variants } from "./variants.js";
 
 const SEARCH_MAX = 10;
 const LIMIT_MAX = 20;
@@ -60,6 +61,7 @@ export class ApifonicaApi implements VendorModule {
   constructor(
     private readonly catalog: Catalog,
     private readonly state: SandboxState,
+    private readonly variants: Variants = new Variants([]),
   ) {}
 
   pathAccount(req: VendorRequest): string | undefined {
@@ -347,7 +349,11 @@ export class ApifonicaApi implements VendorModule {
     }
     const flags = this.flags(filters);
     if (typeof flags === "string") return err(400, flags);
-    const number = filters.get("number")?.replace(/^\+/, "").trim();
+    // The documented form is E.164 without "+"; by default a "+" is forgiven, the strict variant compares as written.
+    const rawNumber = filters.get("number")?.trim();
+    const number = this.variants.has("apifonica-strict-number-filter")
+      ? rawNumber
+      : rawNumber?.replace(/^\+/, "");
     const cc = filters.get("country_code")?.toUpperCase();
     const cname = filters.get("country_name")?.toLowerCase();
     const all = [...this.state.apifonica.values()]

@@ -3,6 +3,7 @@ import { readFileSync } from "node:fs";
 import { resolveAccounts } from "./accounts.js";
 import { startSandbox } from "./server.js";
 import type { SandboxAccounts, SandboxHandle, SandboxOptions } from "./types.js";
+import { parseVariants, VARIANT_NAMES } from "./variants.js";
 
 export const SANDBOX_USAGE = `usage: phone-numbers sandbox [options]
 
@@ -15,6 +16,9 @@ options:
   --latency-ms N    add N ms of latency to every vendor request
   --seed N          catalog seed (default 1; same seed, same numbers)
   --accounts FILE   JSON file with the accounts per vendor (see sandbox/README.md)
+  --variant NAME    answer in an alternative reading of the vendor documents (repeatable):
+                    ${VARIANT_NAMES.join("\n                    ")}
+                    (what each changes: sandbox/README.md, "Variants")
   -h, --help        show this help`;
 
 export type ParsedArgs =
@@ -38,7 +42,15 @@ export function parseSandboxArgs(argv: string[]): ParsedArgs {
     if (arg === "-h" || arg === "--help") return { kind: "help" };
     const eq = arg.indexOf("=");
     const name = eq > 0 ? arg.slice(0, eq) : arg;
-    const takesValue = ["--port", "--host", "--state", "--latency-ms", "--seed", "--accounts"].includes(name);
+    const takesValue = [
+      "--port",
+      "--host",
+      "--state",
+      "--latency-ms",
+      "--seed",
+      "--accounts",
+      "--variant",
+    ].includes(name);
     if (!takesValue) return { kind: "error", message: `unknown option "${arg}"` };
     const value = eq > 0 ? arg.slice(eq + 1) : argv[++i];
     if (value === undefined || value === "") return { kind: "error", message: `${name} needs a value` };
@@ -70,6 +82,13 @@ export function parseSandboxArgs(argv: string[]): ParsedArgs {
       case "--accounts":
         accountsFile = value;
         break;
+      case "--variant":
+        try {
+          options.variants = parseVariants([...(options.variants ?? []), value]);
+        } catch (err) {
+          return { kind: "error", message: (err as Error).message };
+        }
+        break;
     }
   }
   return accountsFile === undefined ? { kind: "run", options } : { kind: "run", options, accountsFile };
@@ -97,7 +116,9 @@ export function loadAccountsFile(file: string): SandboxAccounts {
 }
 
 /** The start-up text: URLs, every account's credentials, and env vars for the provider. */
-export function sandboxBanner(handle: Pick<SandboxHandle, "url" | "accounts">): string {
+export function sandboxBanner(
+  handle: Pick<SandboxHandle, "url" | "accounts"> & { variants?: readonly string[] },
+): string {
   const { url, accounts } = handle;
   const lines = [
     `phone-numbers sandbox listening on ${url}`,
@@ -106,6 +127,7 @@ export function sandboxBanner(handle: Pick<SandboxHandle, "url" | "accounts">): 
     `  Plivo      ${url}/plivo`,
     `  Apifonica  ${url}/apifonica`,
     `  Admin API  ${url}/__sandbox/`,
+    ...(handle.variants?.length ? [`  Variants   ${handle.variants.join(", ")}`] : []),
     "",
     "Accounts (local sandbox credentials, not real ones):",
   ];

@@ -19,6 +19,7 @@ import {
 } from "./http.js";
 import type { ExotelRented, SandboxState } from "./state.js";
 import { exotelDate, hashHex, parseIntStrict, randomHex, rfc3339 } from "./util.js";
+import { rewriteExotelUrl, Variants } from "./variants.js";
 
 const SEARCH_MAX = 50;
 const PAGE_SIZE_DEFAULT = 50;
@@ -69,6 +70,7 @@ export class ExotelApi implements VendorModule {
   constructor(
     private readonly catalog: Catalog,
     private readonly state: SandboxState,
+    private readonly variants: Variants = new Variants([]),
   ) {}
 
   pathAccount(req: VendorRequest): string | undefined {
@@ -206,6 +208,16 @@ export class ExotelApi implements VendorModule {
     if (!form.ok) return restException(400, form.message);
     const phone = form.value.get("PhoneNumber");
     if (!phone) return restException(400, "PhoneNumber is required");
+    const compact = phone.replace(/[\s\-().]/g, "");
+    if (this.variants.has("exotel-rent-national-only") && compact.startsWith("+")) {
+      return restException(
+        400,
+        `PhoneNumber ${phone} must be the national number (e.g. 08047091234), not E.164`,
+      );
+    }
+    if (this.variants.has("exotel-rent-e164-only") && !compact.startsWith("+")) {
+      return restException(400, `PhoneNumber ${phone} must be in E.164 format (e.g. +918047091234)`);
+    }
     const n = this.lookup(phone);
     // Check and commit with no await in between: two concurrent rents cannot both pass.
     if (!n || !this.state.exotelAvailable(n.e164)) {
@@ -218,8 +230,8 @@ export class ExotelApi implements VendorModule {
       accountSid: account.id,
       e164: n.e164,
       friendlyName: emptyToNull(form.value.get("FriendlyName")) ?? n.nationalForm,
-      voiceUrl: emptyToNull(form.value.get("VoiceUrl")),
-      smsUrl: emptyToNull(form.value.get("SMSUrl")),
+      voiceUrl: this.stored(emptyToNull(form.value.get("VoiceUrl"))),
+      smsUrl: this.stored(emptyToNull(form.value.get("SMSUrl"))),
       created: now,
       updated: now,
       seq: this.state.nextSeq(),
@@ -263,11 +275,16 @@ export class ExotelApi implements VendorModule {
     if (!form.ok) return restException(400, form.message);
     const f = form.value;
     if (f.has("FriendlyName")) r.friendlyName = emptyToNull(f.get("FriendlyName"));
-    if (f.has("VoiceUrl")) r.voiceUrl = emptyToNull(f.get("VoiceUrl"));
-    if (f.has("SMSUrl")) r.smsUrl = emptyToNull(f.get("SMSUrl"));
+    if (f.has("VoiceUrl")) r.voiceUrl = this.stored(emptyToNull(f.get("VoiceUrl")));
+    if (f.has("SMSUrl")) r.smsUrl = this.stored(emptyToNull(f.get("SMSUrl")));
     r.updated = Date.now();
     this.state.changed();
     return { status: 200, body: this.ipn(r) };
+  }
+
+  /** A flow URL as this sandbox stores it (`exotel-url-rewrite` normalises the host). */
+  private stored(url: string | null): string | null {
+    return this.variants.has("exotel-url-rewrite") ? rewriteExotelUrl(url) : url;
   }
 
   private release(r: ExotelRented): VendorResponse {
@@ -309,27 +326,66 @@ export class ExotelApi implements VendorModule {
     };
   }
 
+  /** The rented number a v2 sid names: the rent sid, or under `exotel-v2-national-sid` the national number. */
+  private v2Find(account: ResolvedAccount, sid: string): ExotelRented | undefined {
+    if (!this.variants.has("exotel-v2-national-sid")) {
+      const r = this.state.exotel.get(sid);
+      return r && r.accountSid === account.id ? r : undefined;
+    }
+    for (const r of this.state.exotel.values()) {
+      if (r.accountSid === account.id && this.entry(r).nationalForm === sid) return r;
+    }
+    return undefined;
+  }
+
+  private connectivity(n: ExotelNumber, checked: string) {
+    if (!this.variants.has("exotel-outage")) {
+      const link = { status: "active", last_check_time: checked, alternate_exophone: null };
+      return { incoming_call: { ...link }, outgoing_call: { ...link } };
+    }
+    // Alternates: the next two catalog numbers of the same circle (the shape of an entry is not documented).
+    const alternates = this.catalog.exotel
+      .filter((x) => x.region === n.region && x.type === n.type && x.e164 !== n.e164)
+      .slice(0, 2)
+      .map((x) => x.e164);
+    return {
+      incoming_call: { status: "major_outage", last_check_time: checked, alternate_exophone: alternates },
+      outgoing_call: {
+        status: "partial_network_outage",
+        last_check_time: checked,
+        alternate_exophone: alternates.map((e164) => ({ phone_number: e164 })),
+      },
+    };
+  }
+
   private v2Details(req: VendorRequest, account: ResolvedAccount, sid: string): VendorResponse {
-    const r = this.state.exotel.get(sid);
-    if (!r || r.accountSid !== account.id) return v2Error(req, 404, "Not Found");
+    const r = this.v2Find(account, sid);
+    if (!r) return v2Error(req, 404, "Not Found");
     const n = this.entry(r);
+    const v2Sid = this.variants.has("exotel-v2-national-sid") ? n.nationalForm : r.sid;
+    const partial = this.variants.has("exotel-v2-207");
     // Connectivity is checked every minute: last_check_time is the start of the current minute.
     const checked = rfc3339(Math.floor(Date.now() / 60_000) * 60_000);
-    const link = { status: "active", last_check_time: checked, alternate_exophone: null };
     return {
-      status: 200,
+      status: partial ? 207 : 200,
       body: {
         request_id: randomHex(16),
         method: "GET",
-        http_code: 200,
+        http_code: partial ? 207 : 200,
         metadata: { page_size: 1, page: 0 },
         response: [
           {
-            code: 200,
-            error_data: null,
+            code: partial ? 207 : 200,
+            error_data: partial
+              ? {
+                  code: 1003,
+                  description: "Partial Content",
+                  message: "Connectivity data is partially available",
+                }
+              : null,
             status: "success",
             data: {
-              sid: r.sid,
+              sid: v2Sid,
               date_created: rfc3339(r.created),
               date_updated: rfc3339(r.updated),
               friendly_name: r.friendlyName,
@@ -347,8 +403,8 @@ export class ExotelApi implements VendorModule {
               vanity_number: n.vanity,
               voice_url: r.voiceUrl,
               sms_url: r.smsUrl,
-              uri: `/v2/accounts/${r.accountSid}/incoming-phone-numbers/${r.sid}`,
-              connectivity: { incoming_call: { ...link }, outgoing_call: { ...link } },
+              uri: `/v2/accounts/${r.accountSid}/incoming-phone-numbers/${v2Sid}`,
+              connectivity: this.connectivity(n, checked),
             },
           },
         ],

@@ -13,3 +13,4 @@ export type {
   SandboxOptions,
   Vendor,
 } from "./types.js";
+export { VARIANT_NAMES, VARIANTS } from "./variants.js";

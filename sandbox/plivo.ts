@@ -14,6 +14,7 @@ import {
 } from "./http.js";
 import type { PlivoOrder, PlivoRented, SandboxState } from "./state.js";
 import { addOneMonth, hashHex, parseIntStrict, plivoDate, randomId, uuidFromHex } from "./util.js";
+import { plivoDefaultAppId, Variants } from "./variants.js";
 
 const LIMIT_MAX = 20;
 
@@ -80,6 +81,7 @@ export class PlivoApi implements VendorModule {
   constructor(
     private readonly catalog: Catalog,
     private readonly state: SandboxState,
+    private readonly variants: Variants = new Variants([]),
   ) {}
 
   pathAccount(req: VendorRequest): string | undefined {
@@ -253,7 +255,9 @@ export class PlivoApi implements VendorModule {
       number,
       authId,
       alias: null,
-      appId,
+      // Without app_id Plivo links the account's default application (`plivo-default-app`), or none.
+      appId:
+        appId ?? (this.variants.has("plivo-default-app") ? plivoDefaultAppId(this.state.seed, authId) : null),
       cnamLookup: "disabled",
       addedOn: now,
       compliant,

@@ -24,6 +24,7 @@ import {
   type Vendor,
 } from "./types.js";
 import { sleep } from "./util.js";
+import { Variants } from "./variants.js";
 
 export const BODY_LIMIT = 64 * 1024;
 /** Oversized bodies are drained up to this size (so the client reads the 413), then the socket is closed. */
@@ -116,6 +117,8 @@ export class Sandbox {
   readonly plivo: PlivoApi;
   readonly apifonica: ApifonicaApi;
   readonly modules: Record<Vendor, VendorModule>;
+  /** Alternative readings of the vendor documents this sandbox answers in (see variants.ts). */
+  readonly variants: Variants;
   private log: LogEntry[] = [];
   private logSeq = 0;
   private persister: StatePersister | undefined;
@@ -124,6 +127,7 @@ export class Sandbox {
   private closing: Promise<void> | undefined;
 
   constructor(private readonly opts: SandboxOptions) {
+    this.variants = new Variants(opts.variants);
     this.accounts = resolveAccounts(opts.accounts);
     this.resolved = resolvedAccounts(this.accounts);
     let seed = opts.seed ?? DEFAULT_SEED;
@@ -149,9 +153,9 @@ export class Sandbox {
       this.state.onChange = () => persister.markDirty();
       persister.markDirty();
     }
-    this.exotel = new ExotelApi(this.catalog, this.state);
-    this.plivo = new PlivoApi(this.catalog, this.state);
-    this.apifonica = new ApifonicaApi(this.catalog, this.state);
+    this.exotel = new ExotelApi(this.catalog, this.state, this.variants);
+    this.plivo = new PlivoApi(this.catalog, this.state, this.variants);
+    this.apifonica = new ApifonicaApi(this.catalog, this.state, this.variants);
     this.modules = { exotel: this.exotel, plivo: this.plivo, apifonica: this.apifonica };
     this.server = createServer((req, res) => {
       this.serve(req, res).catch((e: unknown) => this.crash(res, e));
@@ -383,7 +387,7 @@ export class Sandbox {
 
     let result: VendorResponse;
     try {
-      result = module.handle(vreq, acc);
+      result = this.variants.shape(vendor, vreq, module.handle(vreq, acc));
     } catch (e) {
       this.warn(`sandbox: ${vendor} handler failed: ${e instanceof Error ? e.message : String(e)}`);
       result = module.error(vreq, 500, "Internal error");
@@ -428,5 +432,10 @@ export function send(res: ServerResponse, r: VendorResponse, closeAfter = false)
 export async function startSandbox(opts: SandboxOptions = {}): Promise<SandboxHandle> {
   const sandbox = new Sandbox(opts);
   await sandbox.listen();
-  return { url: sandbox.url, accounts: structuredClone(sandbox.accounts), close: () => sandbox.close() };
+  return {
+    url: sandbox.url,
+    accounts: structuredClone(sandbox.accounts),
+    variants: sandbox.variants.list(),
+    close: () => sandbox.close(),
+  };
 }

@@ -55,6 +55,11 @@ export interface SandboxOptions {
   accounts?: Partial<SandboxAccounts>;
   /** Do not print warnings (e.g. a failed state write) to stderr. */
   quiet?: boolean;
+  /**
+   * Alternative readings of the vendor documents to answer in, e.g. `["exotel-v2-national-sid"]`
+   * (the names and what each changes: `VARIANTS` in sandbox/variants.ts, and sandbox/README.md).
+   */
+  variants?: string[];
 }
 
 /** A running sandbox. */
@@ -63,6 +68,8 @@ export interface SandboxHandle {
   url: string;
   /** The accounts the sandbox accepts (with credentials: it is a local emulator). */
   accounts: SandboxAccounts;
+  /** The variants switched on. */
+  variants: string[];
   /** Stops accepting connections, lets in-flight requests finish, then flushes the state file. */
   close(): Promise<void>;
 }
