@@ -8,20 +8,36 @@
  * waiting for an id it has not seen. A number missing from the walk is confirmed with a single GET
  * before it is reported gone, because offset pagination can skip rows when the list changes under it.
  * A write through this process marks its id dirty, so a later read never returns the walk's old copy.
+ *
+ * A walk lives as long as reads keep using it (it expires `ttlMs` after the last one, and at the
+ * latest `maxAgeMs` after it started), so a refresh that lasts minutes still walks the list once.
+ * After a finished walk, an id it did not see is confirmed by a single GET; only a burst of such ids
+ * (numbers rented after the walk started) starts a new walk.
  */
 
 export interface InventoryReaderOptions {
   /** Reads within `windowMs` that start a walk. */
   burst: number;
   windowMs: number;
-  /** How long a walk's pages may answer reads. */
+  /** How long a walk keeps answering reads after the last read it answered. */
   ttlMs: number;
+  /** How long after it started a walk may answer reads at all. */
+  maxAgeMs: number;
+  /** The clock (tests). */
+  now: () => number;
 }
 
-const DEFAULTS: InventoryReaderOptions = { burst: 4, windowMs: 2_000, ttlMs: 30_000 };
+const DEFAULTS: InventoryReaderOptions = {
+  burst: 4,
+  windowMs: 2_000,
+  ttlMs: 30_000,
+  maxAgeMs: 15 * 60_000,
+  now: Date.now,
+};
 
 interface Walk<T> {
   startedAt: number;
+  lastUsed: number;
   items: Map<string, T>;
   dirty: Set<string>;
   done: boolean;
@@ -33,6 +49,8 @@ interface Walk<T> {
 export class InventoryReader<T> {
   private readonly opts: InventoryReaderOptions;
   private recent: number[] = [];
+  /** Reads a finished walk had not seen, for deciding when walking again is worth it. */
+  private misses: number[] = [];
   private walk: Walk<T> | undefined;
   /** Counters for tests and benchmarks. */
   readonly stats = { walks: 0, pages: 0, single: 0, fromWalk: 0 };
@@ -50,20 +68,39 @@ export class InventoryReader<T> {
     this.walk?.dirty.add(id);
   }
 
+  private alive(walk: Walk<T> | undefined, now: number): walk is Walk<T> {
+    return (
+      walk !== undefined &&
+      !walk.failed &&
+      now - walk.lastUsed < this.opts.ttlMs &&
+      now - walk.startedAt < this.opts.maxAgeMs
+    );
+  }
+
   /**
    * The live item for `id`, or undefined when the account no longer holds it.
    * `fetchOne` answers a single read (undefined on the vendor's 404).
    */
   async read(id: string, fetchOne: () => Promise<T | undefined>): Promise<T | undefined> {
-    const now = Date.now();
-    this.recent = this.recent.filter((t) => now - t < this.opts.windowMs);
+    const now = this.opts.now();
+    const inWindow = (t: number) => now - t < this.opts.windowMs;
+    this.recent = this.recent.filter(inWindow);
     this.recent.push(now);
 
-    let walk = this.walk && now - this.walk.startedAt < this.opts.ttlMs ? this.walk : undefined;
-    // A finished walk cannot know numbers rented after it started: during a burst, walk again.
-    const stale = walk?.done === true && !walk.items.has(id) && now - walk.startedAt >= this.opts.windowMs;
-    if ((!walk || stale) && this.recent.length >= this.opts.burst) walk = this.startWalk();
+    let walk = this.alive(this.walk, now) ? this.walk : undefined;
+    if (walk?.done === true && !walk.items.has(id)) {
+      // A finished walk cannot know numbers rented after it started. One such read is confirmed on
+      // its own (most are released numbers); a burst of them walks again.
+      this.misses = this.misses.filter(inWindow);
+      this.misses.push(now);
+      if (this.misses.length >= this.opts.burst && now - walk.startedAt >= this.opts.windowMs) {
+        this.misses = [];
+        walk = this.startWalk(now);
+      }
+    }
+    if (!walk && this.recent.length >= this.opts.burst) walk = this.startWalk(now);
     if (!walk || walk.dirty.has(id)) return this.single(fetchOne);
+    walk.lastUsed = now;
 
     if (!walk.items.has(id) && !walk.done && !walk.failed) await this.waitFor(walk, id);
     const item = walk.items.get(id);
@@ -88,9 +125,10 @@ export class InventoryReader<T> {
     });
   }
 
-  private startWalk(): Walk<T> {
+  private startWalk(now: number): Walk<T> {
     const walk: Walk<T> = {
-      startedAt: Date.now(),
+      startedAt: now,
+      lastUsed: now,
       items: new Map(),
       dirty: new Set(),
       done: false,
@@ -116,9 +154,13 @@ export class InventoryReader<T> {
     try {
       const it = this.pages()[Symbol.asyncIterator]();
       for (;;) {
-        // Lazy: fetch the next page only while a read is waiting for an id not seen yet.
+        // Lazy: fetch the next page only while a read is waiting for an id not seen yet; stop (the
+        // walk stays unfinished) once no read has used it for a while.
         while (walk.waiters.size === 0) {
-          if (Date.now() - walk.startedAt >= this.opts.ttlMs) return;
+          if (this.walk !== walk || !this.alive(walk, this.opts.now())) {
+            await it.return?.();
+            return;
+          }
           await new Promise<void>((resolve) => {
             walk.wake = resolve;
             setTimeout(resolve, 50).unref();
@@ -135,7 +177,6 @@ export class InventoryReader<T> {
     } catch {
       walk.failed = true;
     } finally {
-      walk.done = true;
       release(true);
     }
   }
