@@ -1,21 +1,36 @@
 import * as pulumi from "@pulumi/pulumi";
+import { assertInputKeys, type PlainInputs } from "./inputs.js";
 import { providerShim } from "./shim.js";
 
 const provider = providerShim("apifonica-application");
 
-/** Arguments of an {@link ApifonicaApplication}. Every field updates in place. */
+/** Arguments of an {@link ApifonicaApplication}. Lifecycle: every field is updated **in place**. */
 export interface ApifonicaApplicationArgs {
-  /** The http(s) URL Apifonica calls for events (XML instructions for calls, message events). */
+  /** The http(s) URL Apifonica calls for events (XML instructions for calls, message events). Lifecycle: updated **in place**. */
   controller: pulumi.Input<string>;
-  /** `GET` (event data as URL parameters) or `POST` (form-encoded). */
+  /** `GET` (event data as URL parameters) or `POST` (form-encoded). Lifecycle: updated **in place**. */
   method: pulumi.Input<"GET" | "POST">;
-  /** A name for the application. */
+  /** A name for the application. Lifecycle: updated **in place**. */
   name?: pulumi.Input<string>;
-  /** Which events are sent: `none` (default), `all`, or names joined by `|` such as `answered|completed`. */
+  /** Which events are sent: `none` (default), `all`, or names joined by `|` such as `answered|completed`. Lifecycle: updated **in place**. */
   events?: pulumi.Input<string>;
 }
 
-/** An Apifonica application: the voice/SMS controller URL that numbers link to by `applicationSid`. */
+/** The inputs of an {@link ApifonicaApplication} as plain values: {@link ApifonicaApplicationArgs} with every input resolved. */
+export type ApifonicaApplicationInputs = PlainInputs<ApifonicaApplicationArgs>;
+
+const INPUTS = Object.keys({
+  controller: true,
+  method: true,
+  name: true,
+  events: true,
+} satisfies Record<keyof ApifonicaApplicationArgs, true>);
+const OUTPUTS = ["applicationSid"];
+
+/**
+ * An Apifonica application: the voice/SMS controller URL that numbers link to by `applicationSid`.
+ * Deleting the resource deletes the application.
+ */
 export class ApifonicaApplication extends pulumi.dynamic.Resource {
   /** Apifonica's id of the application; link numbers to it. */
   declare readonly applicationSid: pulumi.Output<string>;
@@ -29,6 +44,7 @@ export class ApifonicaApplication extends pulumi.dynamic.Resource {
   declare readonly events: pulumi.Output<string | null>;
 
   constructor(name: string, args: ApifonicaApplicationArgs, opts?: pulumi.CustomResourceOptions) {
+    assertInputKeys("ApifonicaApplication", name, args, INPUTS, OUTPUTS);
     super(
       provider,
       name,

@@ -1,34 +1,68 @@
 import * as pulumi from "@pulumi/pulumi";
+import { assertInputKeys, type PlainInputs } from "./inputs.js";
 import { providerShim } from "./shim.js";
 
 const provider = providerShim("apifonica-number");
 
-/** Arguments of an {@link ApifonicaNumber}: an exact `number`, or `countryCode` with search criteria. */
+/**
+ * Arguments of an {@link ApifonicaNumber}: an exact `number`, or `countryCode` with search criteria.
+ *
+ * Each field's lifecycle on a later `pulumi up`: **in place** (the number is updated), **replaces**
+ * (a new number is rented, then the old one released; criteria the held number still satisfies are
+ * no change), or **released first** (the old number is released, then the new one rented).
+ */
 export interface ApifonicaNumberArgs {
-  /** Rent exactly this number (E.164). Changing it releases the old number first, then rents the new one. */
+  /** Rent exactly this number (E.164). Lifecycle: changing it **releases the old number first**, then rents the new one. */
   number?: pulumi.Input<string>;
-  /** ISO country to search in, e.g. `GB`. Required without `number`. */
+  /** ISO country to search in, e.g. `GB`. Required without `number`. Lifecycle: **replaces**. */
   countryCode?: pulumi.Input<string>;
-  /** `local`, `mobile`, `toll_free` or `sip`. */
+  /** `local`, `mobile`, `toll_free` or `sip`. Lifecycle: **replaces**. */
   type?: pulumi.Input<"local" | "mobile" | "toll_free" | "sip">;
-  /** Only numbers with voice. */
+  /** Only numbers with voice. Lifecycle: **replaces** unless the held number has voice. */
   voice?: pulumi.Input<boolean>;
-  /** Only numbers with messaging. */
+  /** Only numbers with messaging. Lifecycle: **replaces** unless the held number has messaging. */
   messaging?: pulumi.Input<boolean>;
-  /** Application (see {@link ApifonicaApplication}) that handles incoming calls. Updated in place. */
+  /** Application (see {@link ApifonicaApplication}) that handles incoming calls. Lifecycle: updated **in place**. */
   callAppSid?: pulumi.Input<string>;
-  /** Application that handles messages. Updated in place. */
+  /** Application that handles messages. Lifecycle: updated **in place**. */
   msgAppSid?: pulumi.Input<string>;
-  /** A name for the number. Updated in place. */
+  /** A name for the number. Lifecycle: updated **in place**. */
   name?: pulumi.Input<string>;
-  /** `xml` (fetch XML instructions; default), `sip_phone` or `end_point`. Updated in place. */
+  /** `xml` (fetch XML instructions; default), `sip_phone` or `end_point`. Lifecycle: updated **in place**. */
   mode?: pulumi.Input<"xml" | "sip_phone" | "end_point">;
-  /** With `number`: take over a number the account already holds instead of renting it. */
+  /** With `number`: take over a number the account already holds instead of renting it. Lifecycle: read at creation only; changing it later changes nothing. */
   adopt?: pulumi.Input<boolean>;
 }
 
+/** The inputs of an {@link ApifonicaNumber} as plain values: {@link ApifonicaNumberArgs} with every input resolved. */
+export type ApifonicaNumberInputs = PlainInputs<ApifonicaNumberArgs>;
+
+const INPUTS = Object.keys({
+  number: true,
+  countryCode: true,
+  type: true,
+  voice: true,
+  messaging: true,
+  callAppSid: true,
+  msgAppSid: true,
+  name: true,
+  mode: true,
+  adopt: true,
+} satisfies Record<keyof ApifonicaNumberArgs, true>);
+const OUTPUTS = ["numberSid", "countryName", "capabilities", "monthlyRental", "setupPrice", "currency"];
+/** Routing lives on the linked applications; a number holds no controller URL of its own. */
+const CONTROLLER =
+  "is set on the linked ApifonicaApplication (its controller and method), not on the number: link one with callAppSid or msgAppSid";
+const HINTS = {
+  callController: CONTROLLER,
+  callMethod: CONTROLLER,
+  msgController: CONTROLLER,
+  msgMethod: CONTROLLER,
+};
+
 /**
- * An Apifonica number. Its voice and SMS URLs come from the applications it links to.
+ * An Apifonica number. Its voice and SMS URLs come from the applications it links to (read them from
+ * the {@link ApifonicaApplication}'s `controller`). Deleting the resource releases the number.
  *
  * ```ts
  * const ivr = new ApifonicaApplication("ivr", { controller: "https://example.com/ivr", method: "POST" });
@@ -56,14 +90,6 @@ export class ApifonicaNumber extends pulumi.dynamic.Resource {
   declare readonly callAppSid: pulumi.Output<string | null>;
   /** Linked messaging application (null when none). */
   declare readonly msgAppSid: pulumi.Output<string | null>;
-  /** URL Apifonica requests for incoming calls (from the call application). */
-  declare readonly callController: pulumi.Output<string | null>;
-  /** HTTP method of `callController`. */
-  declare readonly callMethod: pulumi.Output<string | null>;
-  /** URL Apifonica sends message events to. */
-  declare readonly msgController: pulumi.Output<string | null>;
-  /** HTTP method of `msgController`. */
-  declare readonly msgMethod: pulumi.Output<string | null>;
   /** The number's name. */
   declare readonly name: pulumi.Output<string | null>;
   /** The number's mode. */
@@ -76,6 +102,7 @@ export class ApifonicaNumber extends pulumi.dynamic.Resource {
   declare readonly currency: pulumi.Output<string | null>;
 
   constructor(name: string, args: ApifonicaNumberArgs, opts?: pulumi.CustomResourceOptions) {
+    assertInputKeys("ApifonicaNumber", name, args, INPUTS, OUTPUTS, HINTS);
     super(
       provider,
       name,
@@ -91,10 +118,6 @@ export class ApifonicaNumber extends pulumi.dynamic.Resource {
         capabilities: undefined,
         callAppSid: args.callAppSid,
         msgAppSid: args.msgAppSid,
-        callController: undefined,
-        callMethod: undefined,
-        msgController: undefined,
-        msgMethod: undefined,
         name: args.name,
         mode: args.mode,
         monthlyRental: undefined,

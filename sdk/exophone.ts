@@ -1,31 +1,66 @@
 import * as pulumi from "@pulumi/pulumi";
+import { assertInputKeys, type PlainInputs } from "./inputs.js";
 import { providerShim } from "./shim.js";
 
 const provider = providerShim("exophone");
 
-/** Arguments of an {@link ExoPhone}. Give an exact `phoneNumber`, or search criteria. */
+/**
+ * Arguments of an {@link ExoPhone}. Give an exact `phoneNumber`, or search criteria.
+ *
+ * Each field's lifecycle on a later `pulumi up`: **in place** (the number is updated), **replaces**
+ * (a new number is rented, then the old one released; criteria the held number still satisfies are
+ * no change), or **released first** (the old number is released, then the new one rented).
+ */
 export interface ExoPhoneArgs {
-  /** Rent exactly this number (E.164, e.g. `+918047091234`). Changing it releases the old number first, then rents the new one. */
+  /** Rent exactly this number (E.164, e.g. `+918047091234`). Lifecycle: changing it **releases the old number first**, then rents the new one. */
   phoneNumber?: pulumi.Input<string>;
-  /** ISO 3166-1 alpha-2 country to search in. Default `IN`. */
+  /** ISO 3166-1 alpha-2 country to search in. Default `IN`. Lifecycle: **replaces**. */
   country?: pulumi.Input<string>;
-  /** `Landline`, `Mobile` or `TollFree`. Default `Landline`. */
+  /** `Landline`, `Mobile` or `TollFree`. Default `Landline`. Lifecycle: **replaces**. */
   numberType?: pulumi.Input<"Landline" | "Mobile" | "TollFree">;
-  /** Indian telecom circle to search in, such as `KA` (Karnataka) or `DL` (Delhi); outside India, the country code. */
+  /** Indian telecom circle to search in, such as `KA` (Karnataka) or `DL` (Delhi); outside India, the country code. Lifecycle: **replaces**. */
   region?: pulumi.Input<string>;
-  /** Only numbers containing these digits. */
+  /** Only numbers containing these digits. Lifecycle: **replaces** unless the held number contains them. */
   contains?: pulumi.Input<string>;
-  /** Only numbers that receive SMS. */
+  /** Only numbers that receive SMS. Lifecycle: **replaces** unless the held number receives SMS. */
   incomingSms?: pulumi.Input<boolean>;
-  /** A name to recognise the number by in the Exotel dashboard. Updated in place. */
+  /** A name to recognise the number by in the Exotel dashboard. Lifecycle: updated **in place**. */
   friendlyName?: pulumi.Input<string>;
-  /** The flow URL incoming calls go to, e.g. `https://my.exotel.com/<sid>/exoml/start_voice/<app_id>`. Updated in place. */
+  /** The flow URL incoming calls go to, e.g. `https://my.exotel.com/<sid>/exoml/start_voice/<app_id>`. Lifecycle: updated **in place**. */
   voiceUrl?: pulumi.Input<string>;
-  /** The flow URL incoming SMS go to. Updated in place. */
+  /** The flow URL incoming SMS go to. Lifecycle: updated **in place**. */
   smsUrl?: pulumi.Input<string>;
-  /** With `phoneNumber`: take over a number the account already holds instead of renting it. */
+  /** With `phoneNumber`: take over a number the account already holds instead of renting it. Lifecycle: read at creation only; changing it later changes nothing. */
   adopt?: pulumi.Input<boolean>;
 }
+
+/** The inputs of an {@link ExoPhone} as plain values: {@link ExoPhoneArgs} with every input resolved. */
+export type ExoPhoneInputs = PlainInputs<ExoPhoneArgs>;
+
+const INPUTS = Object.keys({
+  phoneNumber: true,
+  country: true,
+  numberType: true,
+  region: true,
+  contains: true,
+  incomingSms: true,
+  friendlyName: true,
+  voiceUrl: true,
+  smsUrl: true,
+  adopt: true,
+} satisfies Record<keyof ExoPhoneArgs, true>);
+const OUTPUTS = [
+  "sid",
+  "capabilities",
+  "oneTimePrice",
+  "rentalPrice",
+  "monthlyRental",
+  "incomingRate",
+  "incomingPulse",
+  "currency",
+  "vanityNumber",
+  "connectivity",
+];
 
 /** Connectivity of an ExoPhone as Exotel's monitoring last saw it. */
 export interface ExoPhoneConnectivity {
@@ -34,7 +69,7 @@ export interface ExoPhoneConnectivity {
 }
 
 /**
- * An Exotel phone number (ExoPhone) rented by the stack.
+ * An Exotel phone number (ExoPhone) rented by the stack. Deleting the resource releases the number.
  *
  * ```ts
  * const support = new ExoPhone("support-blr", { region: "KA", voiceUrl: "https://my.exotel.com/acme/exoml/start_voice/1234" });
@@ -80,6 +115,7 @@ export class ExoPhone extends pulumi.dynamic.Resource {
   declare readonly connectivity: pulumi.Output<ExoPhoneConnectivity | null>;
 
   constructor(name: string, args: ExoPhoneArgs = {}, opts?: pulumi.CustomResourceOptions) {
+    assertInputKeys("ExoPhone", name, args, INPUTS, OUTPUTS);
     super(
       provider,
       name,

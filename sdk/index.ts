@@ -1,7 +1,16 @@
-/** pulumi-phone-numbers: phone numbers from Exotel, Plivo and Apifonica as Pulumi resources. */
-export { ApifonicaApplication, type ApifonicaApplicationArgs } from "./apifonica-application.js";
-export { ApifonicaNumber, type ApifonicaNumberArgs } from "./apifonica-number.js";
-export { ExoPhone, type ExoPhoneArgs, type ExoPhoneConnectivity } from "./exophone.js";
+/**
+ * pulumi-phone-numbers: phone numbers from Exotel, Plivo and Apifonica as Pulumi resources.
+ *
+ * @packageDocumentation
+ */
+export {
+  ApifonicaApplication,
+  type ApifonicaApplicationArgs,
+  type ApifonicaApplicationInputs,
+} from "./apifonica-application.js";
+export { ApifonicaNumber, type ApifonicaNumberArgs, type ApifonicaNumberInputs } from "./apifonica-number.js";
+export { ExoPhone, type ExoPhoneArgs, type ExoPhoneConnectivity, type ExoPhoneInputs } from "./exophone.js";
+export type { PlainInputs } from "./inputs.js";
 export {
   type Inventory,
   InventoryError,
@@ -11,5 +20,10 @@ export {
   parseInventory,
   readInventory,
 } from "./inventory.js";
-export { type PlivoNumberDetail, PlivoNumberOrder, type PlivoNumberOrderArgs } from "./plivo-number-order.js";
+export {
+  type PlivoNumberDetail,
+  PlivoNumberOrder,
+  type PlivoNumberOrderArgs,
+  type PlivoNumberOrderInputs,
+} from "./plivo-number-order.js";
 export { providerShim } from "./shim.js";

@@ -1,33 +1,59 @@
 import * as pulumi from "@pulumi/pulumi";
+import { assertInputKeys, type PlainInputs } from "./inputs.js";
 import { providerShim } from "./shim.js";
 
 const provider = providerShim("plivo-number-order");
 
-/** Arguments of a {@link PlivoNumberOrder}: search criteria with `quantity`, exact `numbers`, or a `groupId`. */
+/**
+ * Arguments of a {@link PlivoNumberOrder}: search criteria with `quantity`, exact `numbers`, or a
+ * `groupId`.
+ *
+ * Each field's lifecycle on a later `pulumi up`: **in place** (the numbers are updated, bought or
+ * released), or **replaces** (new numbers are bought, then the old ones released; criteria every held
+ * number still satisfies are no change).
+ */
 export interface PlivoNumberOrderArgs {
-  /** ISO 3166-1 alpha-2 country of the numbers, e.g. `US`. Required. */
+  /** ISO 3166-1 alpha-2 country of the numbers, e.g. `US`. Required. Lifecycle: **replaces**. */
   countryIso: pulumi.Input<string>;
-  /** `local`, `national`, `tollfree` or `mobile`. Default `local`. */
+  /** `local`, `national`, `tollfree` or `mobile`. Default `local`. Lifecycle: **replaces** unless every held number is of this type. */
   numberType?: pulumi.Input<"local" | "national" | "tollfree" | "mobile">;
-  /** Area code or prefix the national number starts with (up to 5 digits). */
+  /** Area code or prefix the national number starts with (up to 5 digits). Lifecycle: **replaces** unless every held number starts with it. */
   prefix?: pulumi.Input<string>;
-  /** Region (local numbers only): a two-letter code such as `NY`, or a name such as `California`. */
+  /** Region (local numbers only): a two-letter code such as `NY`, or a name such as `California`. Lifecycle: **replaces** unless every held number is in it. */
   region?: pulumi.Input<string>;
-  /** Services every number must support. */
+  /** Services every number must support. Lifecycle: **replaces** unless every held number supports them. */
   services?: pulumi.Input<pulumi.Input<"voice" | "sms" | "mms">[]>;
-  /** How many numbers (1 to 100; default 1). Raising it buys the difference; lowering it releases the most recently added numbers first. */
+  /** How many numbers (a whole number from 1 to 100; default 1). Lifecycle: **in place**: raising it buys the difference; lowering it releases the most recently added numbers first. */
   quantity?: pulumi.Input<number>;
-  /** Exactly these numbers (E.164). Added numbers are bought and removed ones released, in place. */
+  /** Exactly these numbers (E.164). Lifecycle: **in place**: added numbers are bought, removed ones released. */
   numbers?: pulumi.Input<pulumi.Input<string>[]>;
-  /** Order from this Plivo number group. In regulated countries the order goes pending; a later refresh or up completes it. */
+  /** Order from this Plivo number group. In regulated countries the order goes pending; a later refresh or up completes it. Lifecycle: **replaces**. */
   groupId?: pulumi.Input<string>;
-  /** Plivo application every number is linked to. Updated in place. */
+  /** Plivo application every number is linked to. Lifecycle: updated **in place**. */
   appId?: pulumi.Input<string>;
-  /** Alias of every number. Updated in place. */
+  /** Alias of every number. Lifecycle: updated **in place**. */
   alias?: pulumi.Input<string>;
-  /** With `numbers`: take over numbers the account already holds instead of buying them. */
+  /** With `numbers`: take over numbers the account already holds instead of buying them. Lifecycle: read when numbers are added; changing it alone changes nothing. */
   adopt?: pulumi.Input<boolean>;
 }
+
+/** The inputs of a {@link PlivoNumberOrder} as plain values: {@link PlivoNumberOrderArgs} with every input resolved. */
+export type PlivoNumberOrderInputs = PlainInputs<PlivoNumberOrderArgs>;
+
+const INPUTS = Object.keys({
+  countryIso: true,
+  numberType: true,
+  prefix: true,
+  region: true,
+  services: true,
+  quantity: true,
+  numbers: true,
+  groupId: true,
+  appId: true,
+  alias: true,
+  adopt: true,
+} satisfies Record<keyof PlivoNumberOrderArgs, true>);
+const OUTPUTS = ["status", "pendingDetails", "pendingNumbers", "details", "monthlyRental", "currency"];
 
 /** One number of an order, as Plivo reports it. */
 export interface PlivoNumberDetail {
@@ -45,7 +71,7 @@ export interface PlivoNumberDetail {
 }
 
 /**
- * Plivo numbers bought together.
+ * Plivo numbers bought together. Deleting the resource releases every number.
  *
  * ```ts
  * const sales = new PlivoNumberOrder("sales-us", { countryIso: "US", prefix: "415", quantity: 3, appId: "12345678901234567" });
@@ -75,6 +101,7 @@ export class PlivoNumberOrder extends pulumi.dynamic.Resource {
   declare readonly currency: pulumi.Output<string>;
 
   constructor(name: string, args: PlivoNumberOrderArgs, opts?: pulumi.CustomResourceOptions) {
+    assertInputKeys("PlivoNumberOrder", name, args, INPUTS, OUTPUTS);
     super(
       provider,
       name,
