@@ -1,14 +1,15 @@
 /**
  * `phone-numbers inventory`: inventory files from the command line.
  *
- * - `inventory export --vendor exotel|plivo|apifonica[,...] [--only NUMBERS] [--out FILE [--force]]` reads
- *   every number the account holds (every page) and writes an inventory whose entries adopt them: the
- *   exact number, `adopt: true` and the current routing, named after the number (`exotel-918047091234`).
- *   `pulumi up` of that file buys nothing and the preview after it shows no changes.
+ * - `inventory export --vendor exotel|plivo|apifonica[,...] [--only NUMBERS] [--stack NAME [--cwd DIR]]
+ *   [--out FILE [--force]]` reads every number the account holds (every page) and writes an inventory
+ *   whose entries adopt them: the exact number, `adopt: true` and the current routing, named after the
+ *   number (`exotel-918047091234`). `pulumi up` of that file buys nothing. With `--out` the file is
+ *   written atomically (a temporary file, then a rename): a failed export never leaves a truncated file.
  * - `inventory check FILE...` validates files and prints every problem with its position.
  *
- * Credentials come from the same settings as the provider: environment variables (`EXOTEL_API_KEY`,
- * ...; see the README's configuration table), or whatever `setConfigSource` installed in-process.
+ * Credentials are read as the provider reads them: the config of `--stack` (secrets decrypted through
+ * the stack), then the environment (`EXOTEL_API_KEY`, ...; see the README's configuration table).
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -16,29 +17,41 @@ import { parsePhoneNumberFromString } from "libphonenumber-js";
 import { Document } from "yaml";
 import { apifonicaClient } from "../provider/apifonica/client.js";
 import { e164Of, withPlus } from "../provider/core/check.js";
-import { apifonicaSettings, exotelSettings, plivoSettings } from "../provider/core/config.js";
+import { redactor } from "../provider/core/redact.js";
 import { exotelClient } from "../provider/exotel/client.js";
 import { plivoClient } from "../provider/plivo/client.js";
-import { formatProblem, inventorySchemaPath, parseInventory } from "../sdk/inventory.js";
-import type {
-  ApifonicaNumberEntryFields,
-  ExotelEntryFields,
-  InventoryFile,
-  PlivoEntryFields,
-} from "../sdk/inventory-schema.js";
+import {
+  type ApifonicaNumberEntryFields,
+  type ExotelEntryFields,
+  formatProblem,
+  inventorySchemaPath,
+  type PlivoEntryFields,
+  parseInventory,
+} from "../sdk/inventory.js";
+import type { InventoryFile } from "../sdk/inventory-schema.js";
+import {
+  type Io,
+  type Progress,
+  parseCommand,
+  processIo,
+  progressTo,
+  runCommand,
+  UsageError,
+  writeFileAtomic,
+} from "./args.js";
+import {
+  type ConfigSource,
+  isGap,
+  resolveSettings,
+  secretsOf,
+  VENDORS,
+  type Vendor,
+  type VendorSettings,
+} from "./credentials.js";
+import { stackConfig } from "./pulumi-cli.js";
 
-export const VENDORS = ["exotel", "plivo", "apifonica"] as const;
-export type Vendor = (typeof VENDORS)[number];
-
-/** Where text goes; tests pass their own. */
-export interface Io {
-  out: (text: string) => void;
-  err: (text: string) => void;
-}
-export const processIo: Io = {
-  out: (t) => process.stdout.write(t),
-  err: (t) => process.stderr.write(t),
-};
+export { type Io, processIo } from "./args.js";
+export { VENDORS, type Vendor } from "./credentials.js";
 
 /** A number an account holds, with the inventory entry that adopts it. */
 export interface HeldNumber {
@@ -56,69 +69,88 @@ export interface HeldNumber {
 const e164 = (n: string) => e164Of(n) ?? withPlus(n);
 const nameFor = (vendor: Vendor, number: string) => `${vendor}-${number.replace(/^\+/, "")}`;
 const DEFAULT_APPS = new Set(["", "default_call_app_sid", "default_msg_app_sid"]);
+const held = (
+  vendor: Vendor,
+  number: string,
+  entry: HeldNumber["entry"],
+  rental?: string,
+  currency?: string,
+) => ({
+  vendor,
+  number,
+  name: nameFor(vendor, number),
+  entry,
+  ...(rental !== undefined && { monthlyRental: rental }),
+  ...(currency !== undefined && { currency }),
+});
 
-/** Every number the configured account of `vendor` holds, in number order. Throws when credentials are missing. */
-export async function listHeldNumbers(vendor: Vendor): Promise<HeldNumber[]> {
+async function exotelHeld(s: VendorSettings & { vendor: "exotel" }, tick: () => void): Promise<HeldNumber[]> {
   const out: HeldNumber[] = [];
-  if (vendor === "exotel") {
-    const api = exotelClient(exotelSettings());
-    for await (const n of api.listNumbers({ pageSize: 100 })) {
-      const number = e164(n.phone_number);
-      const entry: ExotelEntryFields = { phoneNumber: number, adopt: true };
-      if (n.friendly_name) entry.friendlyName = n.friendly_name;
-      if (n.voice_url) entry.voiceUrl = n.voice_url;
-      if (n.sms_url) entry.smsUrl = n.sms_url;
-      out.push({
-        vendor,
-        number,
-        name: nameFor(vendor, number),
-        entry,
-        monthlyRental: n.rental_price,
-        currency: n.currency,
-      });
-    }
-  } else if (vendor === "plivo") {
-    const api = plivoClient(plivoSettings());
-    for await (const n of api.listNumbers()) {
-      const number = e164(n.number);
-      const country = parsePhoneNumberFromString(number)?.country ?? "US";
-      // One order per number: the simplest mapping that stays stable as numbers come and go.
-      const entry: PlivoEntryFields = { countryIso: country, numbers: [number], adopt: true };
-      const appId = /\/Application\/([^/]+)\/?$/.exec(n.application ?? "")?.[1];
-      if (appId) entry.appId = appId;
-      if (n.alias) entry.alias = n.alias;
-      out.push({
-        vendor,
-        number,
-        name: nameFor(vendor, number),
-        entry,
-        monthlyRental: n.monthly_rental_rate,
-        currency: "USD",
-      });
-    }
-  } else {
-    const api = apifonicaClient(apifonicaSettings());
-    const costs = new Map<string, { monthly: string; currency: string }>();
-    for await (const c of api.listNumberCosts()) {
-      costs.set(c.number_sid, { monthly: c.monthly_price, currency: c.currency });
-    }
-    for await (const n of api.listNumbers()) {
-      const number = e164(n.number);
-      const entry: ApifonicaNumberEntryFields = { number, adopt: true };
-      // Applications are not adopted: the number keeps the literal SID of the one it links to.
-      if (n.call_app_sid && !DEFAULT_APPS.has(n.call_app_sid)) entry.callAppSid = n.call_app_sid;
-      if (n.msg_app_sid && !DEFAULT_APPS.has(n.msg_app_sid)) entry.msgAppSid = n.msg_app_sid;
-      if (n.mode) entry.mode = n.mode as NonNullable<ApifonicaNumberEntryFields["mode"]>;
-      const cost = costs.get(n.number_sid);
-      out.push({
-        vendor,
-        number,
-        name: nameFor(vendor, number),
-        entry,
-        ...(cost && { monthlyRental: cost.monthly, currency: cost.currency }),
-      });
-    }
+  for await (const n of exotelClient(s.settings).listNumbers({ pageSize: 100 })) {
+    const number = e164(n.phone_number);
+    const entry: ExotelEntryFields = { phoneNumber: number, adopt: true };
+    if (n.friendly_name) entry.friendlyName = n.friendly_name;
+    if (n.voice_url) entry.voiceUrl = n.voice_url;
+    if (n.sms_url) entry.smsUrl = n.sms_url;
+    out.push(held("exotel", number, entry, n.rental_price, n.currency));
+    tick();
   }
+  return out;
+}
+
+async function plivoHeld(s: VendorSettings & { vendor: "plivo" }, tick: () => void): Promise<HeldNumber[]> {
+  const out: HeldNumber[] = [];
+  for await (const n of plivoClient(s.settings).listNumbers()) {
+    const number = e164(n.number);
+    const country = parsePhoneNumberFromString(number)?.country ?? "US";
+    // One order per number: the simplest mapping that stays stable as numbers come and go.
+    const entry: PlivoEntryFields = { countryIso: country, numbers: [number], adopt: true };
+    const appId = /\/Application\/([^/]+)\/?$/.exec(n.application ?? "")?.[1];
+    if (appId) entry.appId = appId;
+    if (n.alias) entry.alias = n.alias;
+    out.push(held("plivo", number, entry, n.monthly_rental_rate, "USD"));
+    tick();
+  }
+  return out;
+}
+
+async function apifonicaHeld(
+  s: VendorSettings & { vendor: "apifonica" },
+  tick: () => void,
+): Promise<HeldNumber[]> {
+  const api = apifonicaClient(s.settings);
+  const costs = new Map<string, { monthly: string; currency: string }>();
+  for await (const c of api.listNumberCosts()) {
+    costs.set(c.number_sid, { monthly: c.monthly_price, currency: c.currency });
+  }
+  const out: HeldNumber[] = [];
+  for await (const n of api.listNumbers()) {
+    const number = e164(n.number);
+    const entry: ApifonicaNumberEntryFields = { number, adopt: true };
+    // Applications are not adopted: the number keeps the literal SID of the one it links to.
+    if (n.call_app_sid && !DEFAULT_APPS.has(n.call_app_sid)) entry.callAppSid = n.call_app_sid;
+    if (n.msg_app_sid && !DEFAULT_APPS.has(n.msg_app_sid)) entry.msgAppSid = n.msg_app_sid;
+    if (n.mode) entry.mode = n.mode as NonNullable<ApifonicaNumberEntryFields["mode"]>;
+    const cost = costs.get(n.number_sid);
+    out.push(held("apifonica", number, entry, cost?.monthly, cost?.currency));
+    tick();
+  }
+  return out;
+}
+
+/** Every number the account of `s` holds, in number order; `progress` hears every 500th. */
+export async function listHeldNumbers(s: VendorSettings, progress?: Progress): Promise<HeldNumber[]> {
+  let count = 0;
+  const tick = () => {
+    count++;
+    if (progress && count % 500 === 0) progress(`${s.vendor}: ${count} numbers read`);
+  };
+  const out =
+    s.vendor === "exotel"
+      ? await exotelHeld(s, tick)
+      : s.vendor === "plivo"
+        ? await plivoHeld(s, tick)
+        : await apifonicaHeld(s, tick);
   return out.sort((a, b) => a.number.localeCompare(b.number));
 }
 
@@ -149,131 +181,182 @@ export function inventoryYaml(file: InventoryFile, schemaRef: string, note?: str
   return doc.toString({ lineWidth: 0 });
 }
 
-function schemaRefFor(outFile: string | undefined): string {
-  const schema = inventorySchemaPath();
-  if (!outFile) return schema;
-  const rel = path
-    .relative(path.dirname(path.resolve(outFile)), schema)
-    .split(path.sep)
-    .join("/");
+/** `$schema` of an exported file: relative to the file's directory (or the current one for stdout). */
+export function schemaRefFor(outFile: string | undefined): string {
+  const base = outFile ? path.dirname(path.resolve(outFile)) : process.cwd();
+  const rel = path.relative(base, inventorySchemaPath()).split(path.sep).join("/");
   return rel.startsWith(".") ? rel : `./${rel}`;
 }
 
-const USAGE = `usage:
-  phone-numbers inventory export --vendor exotel|plivo|apifonica[,...] [--only NUMBERS] [--out FILE [--force]]
-  phone-numbers inventory check FILE...
+const EXPORT = {
+  command: "phone-numbers inventory export",
+  usage: `usage: phone-numbers inventory export --vendor exotel|plivo|apifonica[,...] [options]
 
-export   writes an inventory adopting every number the vendor account holds (adopt: true, current routing);
-         --only keeps just the given numbers (comma-separated E.164). Credentials: the provider's
-         environment variables (EXOTEL_API_KEY, PLIVO_AUTH_ID, APIFONICA_ACCOUNT_SID, ...).
-check    validates inventory files; exit code 1 when any has problems.`;
+Writes an inventory adopting every number the vendor accounts hold (adopt: true, current routing).
 
-interface ExportArgs {
-  vendors: Vendor[];
-  only?: Set<string>;
-  out?: string;
-  force: boolean;
+  --vendor LIST    vendors to read, comma-separated (exotel, plivo, apifonica)
+  --only NUMBERS   keep just these numbers (comma-separated E.164)
+  --stack NAME     read credentials from this stack's config (secrets decrypted through the stack),
+                   then from the environment; without it, from the environment only
+  --cwd DIR        the Pulumi project directory of --stack (default: the current directory)
+  --out FILE       write FILE atomically (never a truncated file); use it instead of \`> FILE\`,
+                   which empties FILE before the export runs
+  --force          overwrite an existing --out FILE
+  --quiet          no progress lines on stderr
+
+Credentials: stack config keys exotel:apiKey, exotel:apiToken, exotel:accountSid, plivo:authId,
+plivo:authToken, apifonica:accountSid, apifonica:authToken, or the environment variables
+EXOTEL_API_KEY, EXOTEL_API_TOKEN, EXOTEL_ACCOUNT_SID, PLIVO_AUTH_ID, PLIVO_AUTH_TOKEN,
+APIFONICA_ACCOUNT_SID, APIFONICA_AUTH_TOKEN (see the README's configuration table).
+Exit code: 0 written, 1 error (nothing written), 2 usage.`,
+  options: {
+    vendor: { type: "string" },
+    only: { type: "string" },
+    stack: { type: "string" },
+    cwd: { type: "string" },
+    out: { type: "string" },
+    force: { type: "boolean" },
+    quiet: { type: "boolean" },
+  },
+} as const;
+
+const CHECK = {
+  command: "phone-numbers inventory check",
+  usage: `usage: phone-numbers inventory check FILE...
+
+Validates inventory files offline and prints every problem as file:line:column: field: message.
+A file without entries is refused unless it says \`allowEmpty: true\` (\`pulumi up\` of it would release
+every number of the stack).
+Exit code: 0 all valid, 1 any problem (or a file that cannot be read), 2 usage.`,
+  options: {},
+  positionals: true,
+} as const;
+
+const USAGE = `usage: phone-numbers inventory <export|check> [options]
+
+  export   write an inventory adopting the numbers the vendor accounts hold
+  check    validate inventory files
+
+\`phone-numbers inventory export --help\` and \`phone-numbers inventory check --help\` show their options.`;
+
+function vendorsOf(list: string | undefined): Vendor[] {
+  if (list === undefined) throw new UsageError(`--vendor is required; allowed: ${VENDORS.join(", ")}`);
+  const out: Vendor[] = [];
+  for (const v of list.split(",").map((x) => x.trim())) {
+    if (!(VENDORS as readonly string[]).includes(v))
+      throw new UsageError(`--vendor: "${v}" is not a vendor; allowed: ${VENDORS.join(", ")}`);
+    if (!out.includes(v as Vendor)) out.push(v as Vendor);
+  }
+  return out;
 }
 
-function parseExportArgs(argv: string[]): ExportArgs | string {
-  const args: ExportArgs = { vendors: [], force: false };
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i]!;
-    const value = () => {
-      const v = argv[++i];
-      if (v === undefined) throw new Error(`${a} needs a value`);
-      return v;
-    };
-    try {
-      if (a === "--vendor") {
-        for (const v of value().split(",")) {
-          if (!(VENDORS as readonly string[]).includes(v))
-            return `--vendor: "${v}" is not a vendor; allowed: ${VENDORS.join(", ")}`;
-          if (!args.vendors.includes(v as Vendor)) args.vendors.push(v as Vendor);
-        }
-      } else if (a === "--only") {
-        const numbers = value()
-          .split(",")
-          .filter((s) => s.trim() !== "");
-        args.only = new Set(numbers.map((n) => e164(n.trim())));
-      } else if (a === "--out") args.out = value();
-      else if (a === "--force") args.force = true;
-      else return `unknown option ${a}`;
-    } catch (err) {
-      return (err as Error).message;
-    }
+/** The settings of each vendor, from the stack's config then the environment; throws naming what is missing. */
+async function exportSettings(vendors: Vendor[], stack: string | undefined, cwd: string) {
+  const source: ConfigSource = stack
+    ? { config: await stackConfig({ name: stack, cwd, label: stack }), stack: `stack ${stack}` }
+    : {};
+  const out: VendorSettings[] = [];
+  const gaps: string[] = [];
+  for (const vendor of vendors) {
+    const s = resolveSettings(vendor, source);
+    if (isGap(s)) gaps.push(s.message);
+    else out.push(s);
   }
-  if (args.vendors.length === 0) return `--vendor is required; allowed: ${VENDORS.join(", ")}`;
-  return args;
+  if (gaps.length)
+    throw new Error(`${gaps.join("; ")}${stack ? "" : " (pass --stack NAME to read a stack's config)"}`);
+  return out;
 }
 
-async function runExport(argv: string[], io: Io): Promise<number> {
-  const args = parseExportArgs(argv);
-  if (typeof args === "string") {
-    io.err(`phone-numbers inventory export: ${args}\n\n${USAGE}\n`);
-    return 2;
-  }
-  if (args.out && fs.existsSync(args.out) && !args.force) {
-    io.err(`phone-numbers inventory export: ${args.out} exists; pass --force to overwrite it\n`);
-    return 2;
-  }
-  let held: HeldNumber[] = [];
-  for (const vendor of args.vendors) held.push(...(await listHeldNumbers(vendor)));
-  if (args.only) held = held.filter((h) => args.only!.has(h.number));
-  const note = [
-    `Exported by \`phone-numbers inventory export --vendor ${args.vendors.join(",")}\`: ${held.length} number(s) the account(s) hold,`,
+function exportNote(vendors: Vendor[], count: number): string {
+  return [
+    `Exported by \`phone-numbers inventory export --vendor ${vendors.join(",")}\`: ${count} number(s) the account(s) hold,`,
     "each adopted (adopt: true) with its current routing, so `pulumi up` buys nothing.",
-    ...(args.vendors.includes("apifonica")
+    ...(vendors.includes("apifonica")
       ? [
           "Apifonica applications are not adopted: numbers keep the literal callAppSid/msgAppSid they link to.",
         ]
       : []),
   ].join("\n");
-  const text = inventoryYaml(inventoryOf(held), schemaRefFor(args.out), note);
+}
+
+async function runExport(argv: string[], io: Io): Promise<number> {
+  const parsed = parseCommand(EXPORT, argv, io);
+  if (!parsed) return 0;
+  const v = parsed.values;
+  const vendors = vendorsOf(v.vendor);
+  const only =
+    v.only === undefined
+      ? undefined
+      : new Set(
+          v.only
+            .split(",")
+            .filter((x) => x.trim())
+            .map((n) => e164(n.trim())),
+        );
+  if (v.out && fs.existsSync(v.out) && !v.force)
+    throw new UsageError(`${v.out} exists; pass --force to overwrite it`);
+  const progress = progressTo(io, v.quiet === true);
+  const settings = await exportSettings(vendors, v.stack, v.cwd ?? ".");
+  const redact = redactor(settings.flatMap(secretsOf));
+  let list: HeldNumber[] = [];
+  try {
+    for (const s of settings) {
+      progress(`reading the ${s.vendor} account`);
+      list.push(...(await listHeldNumbers(s, progress)));
+    }
+  } catch (err) {
+    throw new Error(redact(err instanceof Error ? err.message : String(err)));
+  }
+  if (only) list = list.filter((h) => only.has(h.number));
+  if (list.length === 0)
+    throw new Error("no numbers to export: the account(s) hold none (or none of --only); nothing written");
+  const text = inventoryYaml(inventoryOf(list), schemaRefFor(v.out), exportNote(vendors, list.length));
   // The export must load: check it like any other inventory before writing it.
-  const { problems } = await parseInventory(text, args.out ?? "(export)");
+  const { problems } = await parseInventory(text, v.out ?? "(export)");
   for (const p of problems) io.err(`warning: ${formatProblem(p)}\n`);
-  if (args.out) {
-    await fs.promises.writeFile(args.out, text);
-    io.err(`wrote ${held.length} number(s) to ${args.out}\n`);
+  if (v.out) {
+    await writeFileAtomic(v.out, text);
+    io.err(`wrote ${list.length} number(s) to ${v.out}\n`);
   } else io.out(text);
   return problems.length > 0 ? 1 : 0;
 }
 
-async function runCheck(files: string[], io: Io): Promise<number> {
-  if (files.length === 0) {
-    io.err(`phone-numbers inventory check: name at least one file\n\n${USAGE}\n`);
-    return 2;
-  }
+async function runCheck(argv: string[], io: Io): Promise<number> {
+  const parsed = parseCommand(CHECK, argv, io);
+  if (!parsed) return 0;
+  const files = parsed.positionals;
+  if (files.length === 0) throw new UsageError("name at least one file");
   let bad = 0;
   for (const file of files) {
-    let text: string;
-    try {
-      text = await fs.promises.readFile(file, "utf8");
-    } catch (err) {
-      io.err(`${file}: cannot be read (${(err as NodeJS.ErrnoException).code ?? String(err)})\n`);
-      bad++;
-      continue;
-    }
-    const { problems } = await parseInventory(text, file);
+    const { problems, inventory } = await readChecked(file);
     for (const p of problems) io.err(`${formatProblem(p)}\n`);
     if (problems.length > 0) bad++;
-    else io.out(`${file}: ok\n`);
+    else io.out(`${file}: ok (${entryCount(inventory)} entries)\n`);
   }
   return bad > 0 ? 1 : 0;
 }
 
+async function readChecked(file: string) {
+  let text: string;
+  try {
+    text = await fs.promises.readFile(file, "utf8");
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    const why =
+      code === "ENOENT" ? "no such file" : code === "EISDIR" ? "is a directory" : (code ?? String(err));
+    return { problems: [{ file, line: 1, column: 1, field: "(file)", message: `cannot be read: ${why}` }] };
+  }
+  return parseInventory(text, file);
+}
+
+const entryCount = (i: Awaited<ReturnType<typeof parseInventory>>["inventory"]) =>
+  i ? i.exotel.length + i.plivo.length + i.apifonicaApplications.length + i.apifonicaNumbers.length : 0;
+
 /** Entry point of `phone-numbers inventory <subcommand>`. */
 export async function runInventoryCommand(argv: string[], io: Io = processIo): Promise<number> {
   const [sub, ...rest] = argv;
-  try {
-    if (sub === "export") return await runExport(rest, io);
-    if (sub === "check") return await runCheck(rest, io);
-  } catch (err) {
-    // Vendor and configuration errors are written without credentials (see provider/core/redact.ts).
-    io.err(`phone-numbers inventory ${sub}: ${err instanceof Error ? err.message : String(err)}\n`);
-    return 1;
-  }
+  if (sub === "export") return runCommand(EXPORT, io, () => runExport(rest, io));
+  if (sub === "check") return runCommand(CHECK, io, () => runCheck(rest, io));
   if (sub === "--help" || sub === "-h") {
     io.out(`${USAGE}\n`);
     return 0;

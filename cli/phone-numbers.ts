@@ -1,5 +1,10 @@
 #!/usr/bin/env node
-/** The `phone-numbers` command: one subcommand per job, each loaded only when used. */
+/**
+ * The `phone-numbers` command: one subcommand per job, each loaded only when used.
+ * `phone-numbers --version`, `phone-numbers --help`, `phone-numbers <command> --help`.
+ */
+import { type Io, packageVersion, processIo } from "./args.js";
+
 interface Command {
   summary: string;
   run: (argv: string[]) => Promise<number>;
@@ -11,29 +16,45 @@ const commands: Record<string, Command> = {
     run: async (argv) => (await import("../sandbox/cli.js")).runSandboxCommand(argv),
   },
   inventory: {
-    summary: "export the numbers an account holds as an inventory file; check inventory files",
+    summary: "export the numbers the accounts hold as an inventory file; check inventory files",
     run: async (argv) => (await import("./inventory.js")).runInventoryCommand(argv),
   },
   "drift-report": {
-    summary: "report drift, unmanaged numbers and monthly rental of a stack (exit 7 on drift)",
+    summary: "drift, conflicts, unmanaged numbers, releases and rental of one or many stacks",
     run: async (argv) => (await import("./drift-report.js")).runDriftReport(argv),
   },
 };
 
 function usage(): string {
-  const lines = Object.entries(commands).map(([name, c]) => `  ${name.padEnd(20)} ${c.summary}`);
-  return ["usage: phone-numbers <command> [options]", "", "commands:", ...lines].join("\n");
+  const lines = Object.entries(commands).map(([name, c]) => `  ${name.padEnd(14)} ${c.summary}`);
+  return [
+    "usage: phone-numbers <command> [options]",
+    "       phone-numbers <command> --help",
+    "       phone-numbers --version",
+    "",
+    "commands:",
+    ...lines,
+  ].join("\n");
 }
 
-async function main(argv: string[]): Promise<number> {
+/** Runs the command line; returns the exit code. */
+async function main(argv: string[], io: Io = processIo): Promise<number> {
   const [name, ...rest] = argv;
-  if (!name || name === "--help" || name === "-h") {
-    console.log(usage());
-    return name ? 0 : 2;
+  if (name === "--version" || name === "-v") {
+    io.out(`${packageVersion()}\n`);
+    return 0;
+  }
+  if (name === "--help" || name === "-h" || name === "help") {
+    io.out(`${usage()}\n`);
+    return 0;
+  }
+  if (!name) {
+    io.err(`phone-numbers: name a command\n\n${usage()}\n`);
+    return 2;
   }
   const command = commands[name];
   if (!command) {
-    console.error(`phone-numbers: unknown command "${name}"\n\n${usage()}`);
+    io.err(`phone-numbers: unknown command "${name}"\n\n${usage()}\n`);
     return 2;
   }
   return command.run(rest);
@@ -44,7 +65,7 @@ main(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (err: unknown) => {
-    console.error(`phone-numbers: ${err instanceof Error ? err.message : String(err)}`);
+    process.stderr.write(`phone-numbers: ${err instanceof Error ? err.message : String(err)}\n`);
     process.exitCode = 1;
   },
 );

@@ -23,45 +23,18 @@ import { apifonicaApplicationInputs } from "../provider/apifonica/application.js
 import { apifonicaNumberInputs } from "../provider/apifonica/number.js";
 import { exoPhoneInputs } from "../provider/exotel/exophone.js";
 import { plivoNumberOrderInputs } from "../provider/plivo/number-order.js";
+import { appReferenceFields, resourceName, resourceOptionFields } from "./inventory-fields.js";
 
-/** Version of the file format; bump it only with a migration. */
-export const INVENTORY_FORMAT = 1;
-
-export const RESOURCE_NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
-export const RESOURCE_NAME_RULE =
-  "1 to 100 letters, digits, '.', '_' or '-', starting with a letter or digit, such as support-bangalore";
-
-export const resourceName = z
-  .string()
-  .regex(RESOURCE_NAME_PATTERN, { error: `is not a resource name; allowed: ${RESOURCE_NAME_RULE}` })
-  .meta({ description: "The Pulumi resource name of the entry (part of its URN; renaming it replaces it)." });
-
-/** Pulumi resource options an entry may set; passed through unchanged. */
-export const resourceOptionFields = {
-  protect: z.boolean().optional().meta({
-    description: "Pulumi `protect`: refuse to delete (release) this resource until the flag is removed.",
-  }),
-  retainOnDelete: z.boolean().optional().meta({
-    description:
-      "Pulumi `retainOnDelete`: removing the entry drops it from the stack but keeps the number rented.",
-  }),
-};
-export const RESOURCE_OPTION_KEYS = Object.keys(
+export {
+  APP_REFERENCE_KEYS,
+  appReferenceFields,
+  INVENTORY_FORMAT,
+  RESOURCE_NAME_PATTERN,
+  RESOURCE_NAME_RULE,
+  RESOURCE_OPTION_KEYS,
+  resourceName,
   resourceOptionFields,
-) as (keyof typeof resourceOptionFields)[];
-
-/** References from an Apifonica number to an application of the same file, by resource name. */
-export const appReferenceFields = {
-  callApp: resourceName.optional().meta({
-    description:
-      "Name of an entry under apifonica.applications; its applicationSid becomes the number's callAppSid.",
-  }),
-  msgApp: resourceName.optional().meta({
-    description:
-      "Name of an entry under apifonica.applications; its applicationSid becomes the number's msgAppSid.",
-  }),
-};
-export const APP_REFERENCE_KEYS = Object.keys(appReferenceFields) as (keyof typeof appReferenceFields)[];
+} from "./inventory-fields.js";
 
 export const exotelEntry = exoPhoneInputs.extend(resourceOptionFields).meta({
   description:
@@ -90,6 +63,10 @@ const section = <T extends z.ZodType>(entry: T, what: string) =>
 /** The whole file. */
 export const inventorySchema = z
   .strictObject({
+    allowEmpty: z.boolean().optional().meta({
+      description:
+        "Set to true to accept a file without entries (pulumi up of it releases every number of the stack). Without it an empty file is refused.",
+    }),
     exotel: section(exotelEntry, "Exotel numbers (ExoPhone)"),
     plivo: section(plivoEntry, "Plivo number orders (PlivoNumberOrder)"),
     apifonica: z

@@ -22,27 +22,49 @@ import {
 } from "yaml";
 import { z } from "zod";
 import { e164Of, failuresFrom } from "../provider/core/check.js";
-import { provider } from "../provider/index.js";
-import { ApifonicaApplication, type ApifonicaApplicationArgs } from "./apifonica-application.js";
-import { ApifonicaNumber, type ApifonicaNumberArgs } from "./apifonica-number.js";
-import { ExoPhone, type ExoPhoneArgs } from "./exophone.js";
+import {
+  ApifonicaApplication,
+  type ApifonicaApplicationArgs,
+  type ApifonicaApplicationInputs,
+} from "./apifonica-application.js";
+import { ApifonicaNumber, type ApifonicaNumberArgs, type ApifonicaNumberInputs } from "./apifonica-number.js";
+import { ExoPhone, type ExoPhoneArgs, type ExoPhoneInputs } from "./exophone.js";
 import {
   APP_REFERENCE_KEYS,
-  type ApifonicaApplicationEntryFields,
-  type ApifonicaNumberEntryFields,
-  apifonicaApplicationEntry,
-  apifonicaNumberEntry,
   appReferenceFields,
-  type ExotelEntryFields,
-  exotelEntry,
-  type PlivoEntryFields,
-  plivoEntry,
   RESOURCE_NAME_PATTERN,
   RESOURCE_NAME_RULE,
   RESOURCE_OPTION_KEYS,
   resourceOptionFields,
-} from "./inventory-schema.js";
-import { PlivoNumberOrder, type PlivoNumberOrderArgs } from "./plivo-number-order.js";
+} from "./inventory-fields.js";
+import {
+  PlivoNumberOrder,
+  type PlivoNumberOrderArgs,
+  type PlivoNumberOrderInputs,
+} from "./plivo-number-order.js";
+
+/** The fields of each kind of entry as written in the file: the resource's inputs as plain values. */
+export type ExotelEntryFields = ExoPhoneInputs;
+export type PlivoEntryFields = PlivoNumberOrderInputs;
+export type ApifonicaApplicationEntryFields = ApifonicaApplicationInputs;
+export type ApifonicaNumberEntryFields = ApifonicaNumberInputs;
+
+/**
+ * What parsing needs beyond YAML: the providers' input schemas and checks. Loaded on first use, so
+ * `import "pulumi-phone-numbers"` does not load the HTTP client and every vendor client into the
+ * program (the provider host loads them when a resource runs).
+ */
+interface Checkers {
+  provider: typeof import("../provider/index.js").provider;
+  schemas: typeof import("./inventory-schema.js");
+}
+let checkers: Promise<Checkers> | undefined;
+function loadCheckers(): Promise<Checkers> {
+  checkers ??= Promise.all([import("../provider/index.js"), import("./inventory-schema.js")]).then(
+    ([p, schemas]) => ({ provider: p.provider, schemas }),
+  );
+  return checkers;
+}
 
 /** One problem of an inventory file, at a 1-based line and column. */
 export interface InventoryProblem {
@@ -61,12 +83,17 @@ export function formatProblem(p: InventoryProblem): string {
 
 /** Thrown by {@link loadInventory} when the file has problems; its message lists every one. */
 export class InventoryError extends Error {
-  constructor(readonly problems: InventoryProblem[]) {
+  declare readonly problems: InventoryProblem[];
+  constructor(problems: InventoryProblem[]) {
     super(
       `${problems.length} problem${problems.length === 1 ? "" : "s"} in the inventory file (nothing was declared):\n` +
         problems.map(formatProblem).join("\n"),
     );
     this.name = "InventoryError";
+    // Not enumerable: Node would print the array after the message. The marker is Pulumi's RunError
+    // test (`pulumi preview` then prints the message alone, without a stack trace).
+    Object.defineProperty(this, "problems", { value: problems, enumerable: false });
+    Object.defineProperty(this, "__pulumiRunError", { value: true, enumerable: false });
   }
 }
 
@@ -74,6 +101,8 @@ export class InventoryError extends Error {
 export interface EntryOptions {
   protect?: boolean;
   retainOnDelete?: boolean;
+  /** Earlier resource names of the entry, declared as Pulumi aliases. */
+  previousNames?: string[];
 }
 
 /** A validated entry: its resource name, line and the resource's fields as written. */
@@ -97,6 +126,8 @@ export interface ParsedInventory {
   plivo: InventoryEntry<PlivoEntryFields>[];
   apifonicaApplications: InventoryEntry<ApifonicaApplicationEntryFields>[];
   apifonicaNumbers: ApifonicaNumberEntry[];
+  /** The file says `allowEmpty: true`. */
+  allowEmpty: boolean;
 }
 
 /** The resources declared from an inventory file, by resource name. */
@@ -115,16 +146,16 @@ type Kind = "exophone" | "plivo-number-order" | "apifonica-application" | "apifo
 const SECTIONS = ["exotel", "plivo", "apifonica"] as const;
 const APIFONICA_SECTIONS = ["applications", "numbers"] as const;
 
-const ENTRY_SCHEMAS = {
-  exophone: exotelEntry,
-  "plivo-number-order": plivoEntry,
-  "apifonica-application": apifonicaApplicationEntry,
-  "apifonica-number": apifonicaNumberEntry,
-} as const;
-
-/** Resource fields the file may not set although the schema has them (they come from a reference). */
-function allowedKeys(kind: Kind): string[] {
-  return Object.keys(ENTRY_SCHEMAS[kind].shape);
+/** The fields an entry of `kind` may have. */
+function allowedKeys(kind: Kind, c: Checkers): string[] {
+  const s = c.schemas;
+  const schema = {
+    exophone: s.exotelEntry,
+    "plivo-number-order": s.plivoEntry,
+    "apifonica-application": s.apifonicaApplicationEntry,
+    "apifonica-number": s.apifonicaNumberEntry,
+  }[kind];
+  return Object.keys(schema.shape);
 }
 
 class Problems {
@@ -246,7 +277,9 @@ interface RawEntry {
 
 /**
  * Reads and validates an inventory file's text. Returns the entries, or every problem found.
- * `file` is the name used in problem positions.
+ * `file` is the name used in problem positions. A file without entries is a problem unless it says
+ * `allowEmpty: true` (an empty file, as a failed `export > numbers.yaml` leaves, would release every
+ * number of the stack).
  */
 export async function parseInventory(
   text: string,
@@ -260,14 +293,37 @@ export async function parseInventory(
   }
   if (doc.errors.length > 0) return { problems: problems.list };
 
-  const raw = collectEntries(doc, problems);
+  const c = await loadCheckers();
+  const { entries: raw, allowEmpty } = collectEntries(doc, problems, c);
+  if (raw.length === 0 && !allowEmpty && problems.list.length === 0) {
+    problems.at(
+      0,
+      "(file)",
+      "has no entries: `pulumi up` of it would release every number the stack manages; allowed: at least one entry, or `allowEmpty: true` at the top of the file to release everything on purpose",
+    );
+  }
   const result: ParsedInventory = {
     file,
     exotel: [],
     plivo: [],
     apifonicaApplications: [],
     apifonicaNumbers: [],
+    allowEmpty,
   };
+  checkNames(raw, problems);
+  const appNames = raw.filter((e) => e.kind === "apifonica-application").map((e) => e.name);
+  const numbersSeen = new Map<string, { entry: RawEntry; field: Path; node: Node | null }>();
+  for (const e of raw) {
+    const checked = await checkEntry(e, appNames, problems, c);
+    checkNumbers(e, numbersSeen, problems);
+    if (checked) addEntry(result, e, problems.lineOf(e.keyNode), checked);
+  }
+  problems.list.sort((a, b) => a.line - b.line || a.column - b.column);
+  return problems.list.length > 0 ? { problems: problems.list } : { inventory: result, problems: [] };
+}
+
+/** Each resource name (current or previous) once in the file. */
+function checkNames(raw: RawEntry[], problems: Problems): void {
   const names = new Map<string, RawEntry>();
   for (const e of raw) {
     const first = names.get(e.name);
@@ -279,118 +335,152 @@ export async function parseInventory(
       );
     } else names.set(e.name, e);
   }
-  const appNames = raw.filter((e) => e.kind === "apifonica-application").map((e) => e.name);
-  const numbersSeen = new Map<string, { entry: RawEntry; field: Path; node: Node | null }>();
-
   for (const e of raw) {
-    const checked = await checkEntry(e, appNames, problems);
-    for (const { e164, field } of exactNumbersOf(e)) {
-      const at = nodeAt(e.node, field.map(String));
-      const first = numbersSeen.get(e164);
-      if (first && first.entry !== e) {
-        problems.node(
-          at.node,
-          [...e.path, ...field],
-          `${e164} is already declared by ${dotted([...first.entry.path, ...first.field])} (line ${problems.lineOf(first.node)}); allowed: each number once in the file`,
-        );
-      } else if (!first) numbersSeen.set(e164, { entry: e, field, node: at.node });
+    const previous = Array.isArray(e.value.previousNames) ? e.value.previousNames : [];
+    for (const [i, old] of previous.entries()) {
+      const other = typeof old === "string" ? names.get(old) : undefined;
+      if (!other) continue;
+      problems.node(
+        nodeAt(e.node, ["previousNames", String(i)]).node,
+        [...e.path, "previousNames", i],
+        `"${old}" is the name of ${other === e ? "this entry" : `${dotted(other.path)} (line ${problems.lineOf(other.keyNode)})`}; allowed: names the entry had before, used by no entry now`,
+      );
     }
-    if (!checked) continue;
-    const line = problems.lineOf(e.keyNode);
-    const { options, args, refs } = checked;
-    if (e.kind === "exophone")
-      result.exotel.push({ name: e.name, line, args: args as ExotelEntryFields, options });
-    else if (e.kind === "plivo-number-order")
-      result.plivo.push({ name: e.name, line, args: args as PlivoEntryFields, options });
-    else if (e.kind === "apifonica-application")
-      result.apifonicaApplications.push({
-        name: e.name,
-        line,
-        args: args as ApifonicaApplicationEntryFields,
-        options,
-      });
-    else
-      result.apifonicaNumbers.push({
-        name: e.name,
-        line,
-        args: args as ApifonicaNumberEntryFields,
-        options,
-        ...refs,
-      });
   }
-  problems.list.sort((a, b) => a.line - b.line || a.column - b.column);
-  return problems.list.length > 0 ? { problems: problems.list } : { inventory: result, problems: [] };
 }
 
-function collectEntries(doc: YamlDocument, problems: Problems): RawEntry[] {
+function checkNumbers(
+  e: RawEntry,
+  seen: Map<string, { entry: RawEntry; field: Path; node: Node | null }>,
+  problems: Problems,
+): void {
+  for (const { e164, field } of exactNumbersOf(e)) {
+    const at = nodeAt(e.node, field.map(String));
+    const first = seen.get(e164);
+    if (first && first.entry !== e) {
+      problems.node(
+        at.node,
+        [...e.path, ...field],
+        `${e164} is already declared by ${dotted([...first.entry.path, ...first.field])} (line ${problems.lineOf(first.node)}); allowed: each number once in the file`,
+      );
+    } else if (!first) seen.set(e164, { entry: e, field, node: at.node });
+  }
+}
+
+function addEntry(
+  result: ParsedInventory,
+  e: RawEntry,
+  line: number,
+  checked: NonNullable<Awaited<ReturnType<typeof checkEntry>>>,
+): void {
+  const { options, args, refs } = checked;
+  const base = { name: e.name, line, options };
+  if (e.kind === "exophone") result.exotel.push({ ...base, args: args as ExotelEntryFields });
+  else if (e.kind === "plivo-number-order") result.plivo.push({ ...base, args: args as PlivoEntryFields });
+  else if (e.kind === "apifonica-application")
+    result.apifonicaApplications.push({ ...base, args: args as ApifonicaApplicationEntryFields });
+  else result.apifonicaNumbers.push({ ...base, args: args as ApifonicaNumberEntryFields, ...refs });
+}
+
+const ROOT_KEYS = ["allowEmpty", ...SECTIONS];
+
+function collectEntries(
+  doc: YamlDocument,
+  problems: Problems,
+  c: Checkers,
+): { entries: RawEntry[]; allowEmpty: boolean } {
   const root = doc.contents as Node | null;
   const out: RawEntry[] = [];
-  if (root === null || (isScalar(root) && root.value === null)) return out;
+  let allowEmpty = false;
+  if (root === null || (isScalar(root) && root.value === null)) return { entries: out, allowEmpty };
   if (!isMap(root)) {
     problems.node(
       root,
       "(file)",
-      `must be a mapping with the keys ${SECTIONS.join(", ")}, got ${describe(root.toJSON())}`,
+      `must be a mapping with the keys ${ROOT_KEYS.join(", ")}, got ${describe(root.toJSON())}`,
     );
-    return out;
+    return { entries: out, allowEmpty };
   }
-  const section = (pair: Pair, kind: Kind, where: Path) => {
-    if (!expectMap(pair.value, where, "a mapping of resource names to entries", problems, pair.key)) return;
-    for (const entry of pairsOf(pair.value!, where, problems)) {
-      const path = [...where, entry.keyText];
-      if (!RESOURCE_NAME_PATTERN.test(entry.keyText)) {
-        problems.node(
-          entry.key,
-          path,
-          `"${entry.keyText}" is not a resource name; allowed: ${RESOURCE_NAME_RULE}`,
-        );
-        continue;
-      }
-      const value = entry.value;
-      if (!value || !isMap(value)) {
-        problems.node(
-          value ?? entry.key,
-          path,
-          `must be a mapping of the entry's fields, got ${describe(value?.toJSON())}; allowed fields: ${allowedKeys(kind).join(", ")}`,
-        );
-        continue;
-      }
-      pairsOf(value, path, problems); // duplicate fields
-      out.push({
-        kind,
-        path,
-        name: entry.keyText,
-        keyNode: entry.key,
-        node: value,
-        value: value.toJSON() as Record<string, unknown>,
-      });
-    }
-  };
+  const section = (pair: Pair, kind: Kind, where: Path) =>
+    sectionEntries(pair, kind, where, problems, c, out);
   for (const pair of pairsOf(root, [], problems)) {
     const name = pair.keyText;
     if (name === "exotel") section(pair, "exophone", ["exotel"]);
     else if (name === "plivo") section(pair, "plivo-number-order", ["plivo"]);
-    else if (name === "apifonica") {
-      if (
-        !expectMap(pair.value, ["apifonica"], "a mapping with applications and numbers", problems, pair.key)
-      )
-        continue;
-      for (const sub of pairsOf(pair.value!, ["apifonica"], problems)) {
-        if (sub.keyText === "applications")
-          section(sub, "apifonica-application", ["apifonica", "applications"]);
-        else if (sub.keyText === "numbers") section(sub, "apifonica-number", ["apifonica", "numbers"]);
-        else
-          problems.node(
-            sub.key,
-            ["apifonica", sub.keyText],
-            `unknown key; allowed: ${APIFONICA_SECTIONS.join(", ")}`,
-          );
-      }
+    else if (name === "apifonica") apifonicaEntries(pair, section, problems);
+    else if (name === "allowEmpty") {
+      const v = pair.value?.toJSON();
+      if (typeof v === "boolean") allowEmpty = v;
+      else
+        problems.node(
+          pair.value ?? pair.key,
+          ["allowEmpty"],
+          `must be a boolean, got ${describe(v)}; allowed: true or false`,
+        );
     } else {
-      problems.node(pair.key, [name], `unknown key; allowed: ${SECTIONS.join(", ")}`);
+      problems.node(pair.key, [name], `unknown key; allowed: ${ROOT_KEYS.join(", ")}`);
     }
   }
-  return out;
+  return { entries: out, allowEmpty };
+}
+
+function apifonicaEntries(
+  pair: Pair,
+  section: (pair: Pair, kind: Kind, where: Path) => void,
+  problems: Problems,
+): void {
+  if (!expectMap(pair.value, ["apifonica"], "a mapping with applications and numbers", problems, pair.key))
+    return;
+  for (const sub of pairsOf(pair.value!, ["apifonica"], problems)) {
+    if (sub.keyText === "applications") section(sub, "apifonica-application", ["apifonica", "applications"]);
+    else if (sub.keyText === "numbers") section(sub, "apifonica-number", ["apifonica", "numbers"]);
+    else
+      problems.node(
+        sub.key,
+        ["apifonica", sub.keyText],
+        `unknown key; allowed: ${APIFONICA_SECTIONS.join(", ")}`,
+      );
+  }
+}
+
+function sectionEntries(
+  pair: Pair,
+  kind: Kind,
+  where: Path,
+  problems: Problems,
+  c: Checkers,
+  out: RawEntry[],
+): void {
+  if (!expectMap(pair.value, where, "a mapping of resource names to entries", problems, pair.key)) return;
+  for (const entry of pairsOf(pair.value!, where, problems)) {
+    const path = [...where, entry.keyText];
+    if (!RESOURCE_NAME_PATTERN.test(entry.keyText)) {
+      problems.node(
+        entry.key,
+        path,
+        `"${entry.keyText}" is not a resource name; allowed: ${RESOURCE_NAME_RULE}`,
+      );
+      continue;
+    }
+    const value = entry.value;
+    if (!value || !isMap(value)) {
+      problems.node(
+        value ?? entry.key,
+        path,
+        `must be a mapping of the entry's fields, got ${describe(value?.toJSON())}; allowed fields: ${allowedKeys(kind, c).join(", ")}`,
+      );
+      continue;
+    }
+    pairsOf(value, path, problems); // duplicate fields
+    out.push({
+      kind,
+      path,
+      name: entry.keyText,
+      keyNode: entry.key,
+      node: value,
+      value: value.toJSON() as Record<string, unknown>,
+    });
+  }
 }
 
 /** Validates one entry; reports its problems; returns its parts when it has none. */
@@ -398,6 +488,7 @@ async function checkEntry(
   e: RawEntry,
   appNames: string[],
   problems: Problems,
+  c: Checkers,
 ): Promise<
   | { args: Record<string, unknown>; options: EntryOptions; refs: { callApp?: string; msgApp?: string } }
   | undefined
@@ -432,8 +523,8 @@ async function checkEntry(
   }
 
   // The resource's own check: its zod input schema and cross-field rules, as the engine runs them.
-  const { failures } = await provider(e.kind).check({}, fields);
-  const allowed = allowedKeys(e.kind).join(", ");
+  const { failures } = await c.provider(e.kind).check({}, fields);
+  const allowed = allowedKeys(e.kind, c).join(", ");
   for (const f of failures ?? []) {
     report(
       f.property,
@@ -462,7 +553,9 @@ async function checkEntry(
   }
   if (problems.list.length > before) return undefined;
   const options: EntryOptions = {};
-  for (const k of RESOURCE_OPTION_KEYS) if (typeof extra[k] === "boolean") options[k] = extra[k] as boolean;
+  if (typeof extra.protect === "boolean") options.protect = extra.protect;
+  if (typeof extra.retainOnDelete === "boolean") options.retainOnDelete = extra.retainOnDelete;
+  if (Array.isArray(extra.previousNames)) options.previousNames = extra.previousNames as string[];
   return { args: fields, options, refs };
 }
 
@@ -528,7 +621,13 @@ export async function loadInventory(file: string, opts: LoadInventoryOptions = {
 
 /** Declares the resources of an already validated inventory. */
 export function declareInventory(parsed: ParsedInventory, opts: LoadInventoryOptions = {}): Inventory {
-  const options = (o: EntryOptions): pulumi.CustomResourceOptions => ({ ...opts.resourceOptions, ...o });
+  const options = ({ previousNames, ...o }: EntryOptions): pulumi.CustomResourceOptions => {
+    const aliases = [
+      ...(opts.resourceOptions?.aliases ?? []),
+      ...(previousNames ?? []).map((name) => ({ name })),
+    ];
+    return { ...opts.resourceOptions, ...o, ...(aliases.length > 0 && { aliases }) };
+  };
   const out: Inventory = {
     exotel: {},
     plivo: {},

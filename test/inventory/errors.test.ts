@@ -68,7 +68,7 @@ describe("inventory problems", () => {
       // an unknown key, pointing at the key
       [
         "numbers.yaml:5:5: exotel.support.colour: ",
-        /unknown field; allowed fields: phoneNumber, .*protect, retainOnDelete$/,
+        /unknown field; allowed fields: phoneNumber, .*protect, retainOnDelete, previousNames$/,
       ],
       // an enum
       [
@@ -106,7 +106,7 @@ describe("inventory problems", () => {
         /"ivr-typo" is not an application of this file; allowed: ivr$/,
       ],
       // an unknown top-level key
-      ["numbers.yaml:29:1: stuff: ", /unknown key; allowed: exotel, plivo, apifonica$/],
+      ["numbers.yaml:29:1: stuff: ", /unknown key; allowed: allowEmpty, exotel, plivo, apifonica$/],
     ];
     for (const [prefix, rest] of expected) {
       const line = lines.find((l) => l.startsWith(prefix));
