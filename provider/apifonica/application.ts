@@ -21,7 +21,7 @@ export const apifonicaApplicationInputs = z.strictObject({
   events: z
     .string()
     .regex(/^(none|all|[a-z_]+(\|[a-z_]+)*)$/, {
-      error: 'must be "none", "all" or event names joined by "|", such as "answered|completed"',
+      error: 'is not a list of events; allowed: "none", "all" or event names joined by "|", such as "answered|completed"',
     })
     .optional(),
 });

@@ -65,7 +65,34 @@ function dotted(path: PropertyKey[]): string {
   return path.map(String).join(".");
 }
 
-/** Maps zod issues to check failures. Schemas carry their own messages; two cases are worded here. */
+/** How a zod type name reads in a message, and what it allows. */
+const TYPE_WORDS: Record<string, { is: string; allowed: string }> = {
+  int: { is: "a whole number", allowed: "a whole number" },
+  number: { is: "a number", allowed: "a number" },
+  string: { is: "a string", allowed: "a string" },
+  boolean: { is: "a boolean", allowed: "true or false" },
+  array: { is: "a list", allowed: "a list" },
+  object: { is: "a mapping", allowed: "a mapping of fields" },
+};
+
+/** zod's own wording ("Invalid input: expected int, received number"), which the schemas replace. */
+function isZodDefault(message: string): boolean {
+  return message.startsWith("Invalid input") || message === "Invalid input";
+}
+
+/** `what; allowed: x` becomes `what, got <value>; allowed: x`: what was wrong before what is allowed. */
+function withValue(message: string, value: unknown): string {
+  const got = `, got ${describe(value)}`;
+  const at = message.indexOf("; allowed:");
+  return at < 0 ? `${message}${got}` : `${message.slice(0, at)}${got}${message.slice(at)}`;
+}
+
+/**
+ * Maps zod issues to check failures with dotted paths (`numbers.1`). Schemas carry their own
+ * messages; missing fields and values of the wrong type are worded here, with the schema's own
+ * message when it has one (`quantity: 2.5` reads "must be a whole number, got number 2.5; allowed:
+ * 1 to 100", not zod's "expected int").
+ */
 export function failuresFrom(error: z.ZodError, input: unknown, allowedKeys: string[]): CheckFailure[] {
   const failures: CheckFailure[] = [];
   for (const issue of error.issues) {
@@ -81,14 +108,31 @@ export function failuresFrom(error: z.ZodError, input: unknown, allowedKeys: str
     const value = at(input, issue.path);
     let reason = issue.message;
     if (issue.code === "invalid_type") {
-      reason =
-        value === undefined
-          ? `is required (${issue.expected})`
-          : `must be ${issue.expected === "array" ? "a list" : `a ${issue.expected}`}, got ${describe(value)}`;
+      const words = TYPE_WORDS[issue.expected] ?? {
+        is: `a ${issue.expected}`,
+        allowed: `a ${issue.expected}`,
+      };
+      const own = isZodDefault(issue.message) ? undefined : issue.message;
+      if (value === undefined)
+        reason = own ? `is required; ${own}` : `is required; allowed: ${words.allowed}`;
+      else reason = withValue(own ?? `must be ${words.is}; allowed: ${words.allowed}`, value);
     }
     failures.push({ property: dotted(issue.path) || "(inputs)", reason });
   }
   return failures;
+}
+
+/**
+ * The engine prints a failure as `property <p> value {<inputs[p]>} has a problem: <reason>`, looking
+ * `p` up among the top-level inputs only: a nested path would print `numbers.0 value {<nil>}`. So a
+ * nested failure is reported on its top-level field, the exact place leading the reason:
+ * `numbers[1]: the string "+4420..." is a GB number; ...`.
+ */
+export function onTopLevelField(f: CheckFailure): CheckFailure {
+  const [top, ...rest] = f.property.split(".");
+  if (rest.length === 0 || top === undefined) return f;
+  const place = rest.map((k) => (/^\d+$/.test(k) ? `[${k}]` : `.${k}`)).join("");
+  return { property: top, reason: `${top}${place}: ${f.reason}` };
 }
 
 /**
@@ -110,7 +154,8 @@ export function checkWith<S extends z.ZodObject>(
     ...(result.success ? [] : failuresFrom(result.error, own, Object.keys(schema.shape))),
     ...(crossCheck ? crossCheck(known) : []),
   ].filter((f) => !unknowns.some((u) => f.property === u || f.property.startsWith(`${u}.`)));
-  if (failures.length > 0 || !result.success) return { inputs: news, failures };
+  if (failures.length > 0 || !result.success)
+    return { inputs: news, failures: failures.map(onTopLevelField) };
   const inputs: Props = { ...(result.data as Props) };
   for (const [k, v] of Object.entries(own))
     if (unknowns.some((u) => u === k || u.startsWith(`${k}.`))) inputs[k] = v;
@@ -192,21 +237,38 @@ export function phoneNumber(what = "phone number") {
 }
 
 export function digits(maxLength: number) {
-  return z.string().regex(new RegExp(`^\\d{1,${maxLength}}$`), { error: `must be 1 to ${maxLength} digits` });
+  return z.string().regex(new RegExp(`^\\d{1,${maxLength}}$`), {
+    error: (iss) =>
+      `${describe(iss.input)} is not 1 to ${maxLength} digits; allowed: 1 to ${maxLength} digits 0-9`,
+  });
 }
 
 export function nonEmpty(max = 200) {
   return z
     .string()
-    .min(1, { error: "must not be empty" })
-    .max(max, { error: `must be at most ${max} characters` });
+    .min(1, { error: `must not be empty; allowed: 1 to ${max} characters` })
+    .max(max, {
+      error: (iss) =>
+        `${describe(iss.input)} is longer than ${max} characters; allowed: 1 to ${max} characters`,
+    });
+}
+
+/** The country an international number belongs to (ISO code); undefined for non-geographic numbers. */
+export function countryOfNumber(v: string): string | undefined {
+  return parsePhoneNumberFromString(withPlus(v))?.country;
 }
 
 /**
- * The rule every resource shares: an exact number excludes search criteria, and `adopt` needs the
- * exact number (it takes over a number the account already holds).
+ * The rules every resource shares: an exact number excludes search criteria, `adopt` needs the exact
+ * number (it takes over a number the account already holds), and, given `country`, the exact number
+ * belongs to the country field's value (or its default).
  */
-export function exactOrSearch(raw: Props, exact: string, criteria: string[]): CheckFailure[] {
+export function exactOrSearch(
+  raw: Props,
+  exact: string,
+  criteria: string[],
+  country?: { field: string; default?: string },
+): CheckFailure[] {
   const failures: CheckFailure[] = [];
   if (raw[exact] !== undefined) {
     for (const f of criteria) {
@@ -222,6 +284,18 @@ export function exactOrSearch(raw: Props, exact: string, criteria: string[]): Ch
     failures.push({
       property: "adopt",
       reason: `needs ${exact}; allowed: adopt: true together with the exact ${exact} the account already holds`,
+    });
+  }
+  const number = raw[exact];
+  const given = country ? raw[country.field] : undefined;
+  const expected =
+    typeof given === "string" ? given.toUpperCase() : given === undefined ? country?.default : undefined;
+  const actual = typeof number === "string" ? countryOfNumber(number) : undefined;
+  if (country && expected && actual && actual !== expected) {
+    const defaulted = given === undefined ? ` (${country.field} is unset: it defaults to "${expected}")` : "";
+    failures.push({
+      property: exact,
+      reason: `${JSON.stringify(number)} is a number of ${actual}, not of ${expected}${defaulted}; allowed: a number of ${expected}, or ${country.field}: "${actual}" with this number`,
     });
   }
   return failures;

@@ -49,7 +49,7 @@ export const exoPhoneInputs = z.strictObject({
     .optional(),
   contains: z
     .string()
-    .regex(/^\d{1,15}$/, { error: "must be 1 to 15 digits" })
+    .regex(/^\d{1,15}$/, { error: 'must be 1 to 15 digits; allowed: digits the number contains, such as "8047"' })
     .optional(),
   incomingSms: z.boolean().optional(),
   friendlyName: nonEmpty(100).optional(),
@@ -61,7 +61,10 @@ export type ExoPhoneInputs = z.infer<typeof exoPhoneInputs>;
 
 /** Rules across fields, checked on the raw inputs so they are reported together with field errors. */
 function crossCheck(raw: Props): CheckFailure[] {
-  const failures = exactOrSearch(raw, "phoneNumber", ["region", "contains", "incomingSms"]);
+  const failures = exactOrSearch(raw, "phoneNumber", ["region", "contains", "incomingSms"], {
+    field: "country",
+    default: "IN",
+  });
   const country = typeof raw.country === "string" ? raw.country.toUpperCase() : "IN";
   if (typeof raw.region === "string") {
     const region = raw.region.toUpperCase();

@@ -45,16 +45,18 @@ export const plivoNumberOrderInputs = z.strictObject({
   numberType: oneOf(["local", "national", "tollfree", "mobile"]).optional(),
   prefix: z
     .string()
-    .regex(/^\d{1,5}$/, { error: "must be 1 to 5 digits (an area code or prefix)" })
+    .regex(/^\d{1,5}$/, { error: 'must be 1 to 5 digits (an area code or prefix); allowed: digits such as "415"' })
     .optional(),
   region: nonEmpty(100).optional(),
   services: z
-    .array(oneOf(["voice", "sms", "mms"]), { error: 'must be a list such as ["voice", "sms"]' })
+    .array(oneOf(["voice", "sms", "mms"]), {
+      error: 'must be a list; allowed: a list of "voice", "sms", "mms", such as ["voice", "sms"]',
+    })
     .min(1, { error: 'must name at least one service; allowed: "voice", "sms", "mms"' })
     .optional(),
   quantity: z
-    .number({ error: "must be a whole number" })
-    .int({ error: "must be a whole number" })
+    .number({ error: `must be a whole number; allowed: 1 to ${MAX_QUANTITY}` })
+    .int({ error: `must be a whole number; allowed: 1 to ${MAX_QUANTITY}` })
     .min(1, { error: `must be at least 1; allowed: 1 to ${MAX_QUANTITY}` })
     .max(MAX_QUANTITY, {
       error: `must be at most ${MAX_QUANTITY}; allowed: 1 to ${MAX_QUANTITY} (split larger inventories into several orders)`,
@@ -62,12 +64,14 @@ export const plivoNumberOrderInputs = z.strictObject({
     .optional(),
   numbers: z
     .array(phoneNumber("Plivo number").transform((v) => e164Of(v)!))
-    .min(1, { error: "must list at least one number" })
-    .max(MAX_QUANTITY, { error: `must list at most ${MAX_QUANTITY} numbers` })
+    .min(1, { error: `must list at least one number; allowed: 1 to ${MAX_QUANTITY} numbers (E.164)` })
+    .max(MAX_QUANTITY, {
+      error: `must list at most ${MAX_QUANTITY} numbers; allowed: 1 to ${MAX_QUANTITY} numbers (split larger inventories into several orders)`,
+    })
     .optional(),
   groupId: z
     .string()
-    .regex(/^\d{1,20}$/, { error: "must be a Plivo number group id (digits)" })
+    .regex(/^\d{1,20}$/, { error: 'must be a Plivo number group id; allowed: 1 to 20 digits such as "21849572"' })
     .optional(),
   appId: nonEmpty(64).optional(),
   alias: nonEmpty(100).optional(),
