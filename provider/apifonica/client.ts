@@ -43,14 +43,17 @@ export const apifonicaAvailableNumberSchema = z.looseObject({
   type: z.string(),
 });
 
-const availableSchema = z.looseObject({
+export const apifonicaAvailableSchema = z.looseObject({
   account_sid: z.string().optional(),
   country_code: z.string().optional(),
   country_name: z.string().optional(),
   available_numbers: z.array(apifonicaAvailableNumberSchema),
 });
 
-/** A rented number (list item; get-one adds `name`). Unlinked apps show `default_call_app_sid` / `default_msg_app_sid`. */
+/**
+ * A rented number. `name` is optional: one copy of the list documentation shows it, the other does
+ * not. Unlinked apps show `default_call_app_sid` / `default_msg_app_sid`.
+ */
 export const apifonicaNumberSchema = z.looseObject({
   number_sid: z.string(),
   account_sid: z.string().optional(),
@@ -85,18 +88,21 @@ export const apifonicaApplicationSchema = z.looseObject({
   updated: z.string().optional(),
 });
 
+/** A price: a string on the wire; a number is read too (as its shortest decimal string). */
+const amount = z.union([z.string(), z.number().finite()]).transform((v) => String(v));
+
 /** One entry of `/balance/numbers` (prices are strings, as on the wire). */
 export const apifonicaNumberCostSchema = z.looseObject({
   number_sid: z.string(),
   number: z.string(),
   country_code: z.string().optional(),
   type: z.string().optional(),
-  setup_price: z.string(),
-  monthly_price: z.string(),
+  setup_price: amount,
+  monthly_price: amount,
   currency: z.string(),
 });
 
-const cursorListOf = <T extends z.ZodType>(item: T) =>
+export const cursorListOf = <T extends z.ZodType>(item: T) =>
   z.looseObject({
     limit: z.number().optional(),
     prev: nullableString.optional(),
@@ -119,7 +125,7 @@ export type ApifonicaApplication = z.infer<typeof apifonicaApplicationSchema>;
 export type ApifonicaNumberCost = z.infer<typeof apifonicaNumberCostSchema>;
 
 export interface ApifonicaListQuery {
-  /** E.164. */
+  /** E.164, with or without "+"; sent without it, as the documents write it (`447480600503`). */
   number?: string;
   countryCode?: string;
   /** local | mobile | toll_free | sip. */
@@ -321,7 +327,7 @@ function buildClient(account: ApifonicaAccount, http: VendorHttp): ApifonicaClie
       "listNumbers",
       `${base}/numbers`,
       {
-        number: q?.number,
+        number: q?.number?.trim().replace(/^\+/, ""),
         country_code: q?.countryCode,
         type: q?.type,
         voice: bool(q?.voice),
@@ -340,7 +346,7 @@ function buildClient(account: ApifonicaAccount, http: VendorHttp): ApifonicaClie
         method: "GET",
         path: `${base}/availableNumbers/${seg(countryCode)}`,
         query: { type: q?.type, voice: bool(q?.voice), messaging: bool(q?.messaging) },
-        schema: availableSchema,
+        schema: apifonicaAvailableSchema,
       });
       return body.available_numbers;
     },

@@ -2,7 +2,9 @@
  * Exotel ExoPhone API client (v2_beta IncomingPhoneNumbers / AvailablePhoneNumbers, v2 details).
  * Form-encoded request bodies, JSON responses, HTTP Basic `apiKey:apiToken`.
  */
+import { parsePhoneNumberFromString } from "libphonenumber-js";
 import { z } from "zod";
+import { VendorApiError } from "../core/errors.js";
 import {
   cached,
   createVendorHttp,
@@ -36,6 +38,20 @@ export const EXOTEL_DEFAULT_RATE_LIMIT: RateLimit = { requests: 200, windowMs: 6
 
 const nullableString = z.string().nullable();
 
+/**
+ * A price: the examples show strings with six decimals ("499.000000"), the parameter tables say
+ * Double. Either is read, and a number is written back in the examples' form, so state and drift
+ * never depend on which one the account answers.
+ */
+const price = z
+  .union([z.string(), z.number().finite()])
+  .transform((v) => (typeof v === "number" ? v.toFixed(6) : v));
+
+/** `incoming_pulse`: seconds per pulse, "60" in the examples, Double in the tables. */
+const pulse = z
+  .union([z.string(), z.number().finite()])
+  .transform((v) => (typeof v === "number" ? String(v) : v));
+
 export const exotelCapabilitiesSchema = z.looseObject({
   voice: z.boolean(),
   sms: z.boolean().optional(),
@@ -48,10 +64,10 @@ export const exotelAvailableNumberSchema = z.looseObject({
   capabilities: exotelCapabilitiesSchema,
   country: z.string(),
   region: z.string(),
-  one_time_price: z.string(),
-  rental_price: z.string(),
-  incoming_rate: z.string(),
-  incoming_pulse: z.string(),
+  one_time_price: price,
+  rental_price: price,
+  incoming_rate: price,
+  incoming_pulse: pulse,
   number_type: z.string(),
   vanity_number: z.boolean().optional(),
 });
@@ -66,10 +82,10 @@ const ipnFields = {
   capabilities: exotelCapabilitiesSchema,
   country: z.string(),
   region: z.string(),
-  one_time_price: z.string(),
-  rental_price: z.string(),
-  incoming_rate: z.string(),
-  incoming_pulse: z.string(),
+  one_time_price: price,
+  rental_price: price,
+  incoming_rate: price,
+  incoming_pulse: pulse,
   currency: z.string(),
   number_type: z.string(),
   vanity_number: z.boolean().optional(),
@@ -81,6 +97,11 @@ const ipnFields = {
 /** An IncomingPhoneNumber (rented ExoPhone) as returned by rent, get, update and list. */
 export const exotelNumberSchema = z.looseObject(ipnFields);
 
+/**
+ * One side of `connectivity`. `status` is `active`, `major_outage` or `partial_network_outage` today;
+ * any string is read (a new status must not make every refresh fail). `alternate_exophone` is null or
+ * "a JSON array" of unstated entries: kept as it came.
+ */
 const connectivityBlockSchema = z.looseObject({
   status: z.string(),
   last_check_time: nullableString.optional(),
@@ -90,20 +111,23 @@ const connectivityBlockSchema = z.looseObject({
 /** The v2 details `data` object: IPN fields (RFC 3339 dates) plus `connectivity`. */
 export const exotelNumberDetailsSchema = z.looseObject({
   ...ipnFields,
-  connectivity: z.looseObject({
-    incoming_call: connectivityBlockSchema,
-    outgoing_call: connectivityBlockSchema,
-  }),
+  connectivity: z
+    .looseObject({
+      incoming_call: connectivityBlockSchema.optional(),
+      outgoing_call: connectivityBlockSchema.optional(),
+    })
+    .nullable()
+    .optional(),
 });
 
-const listSchema = z.looseObject({
+export const exotelListSchema = z.looseObject({
   page: z.number().optional(),
   page_size: z.number().optional(),
   next_page_uri: nullableString.optional(),
   incoming_phone_numbers: z.array(exotelNumberSchema),
 });
 
-const v2EnvelopeSchema = z.looseObject({
+export const exotelV2EnvelopeSchema = z.looseObject({
   http_code: z.number().optional(),
   response: z
     .array(
@@ -153,7 +177,12 @@ export interface ExotelListOptions {
 export interface ExotelClient {
   /** Numbers for sale (at most 50, catalog order). */
   searchAvailableNumbers(q: ExotelSearchQuery): Promise<ExotelAvailableNumber[]>;
-  /** Rents a number (E.164 or national form). Never retried: on an ambiguous error, look the number up. */
+  /**
+   * Rents a number, sent in the form given (the search's E.164). The documents disagree on the form
+   * (the rent example sends the national number), so a definite refusal (a 400, nothing applied) is
+   * asked once more in the other form. Never retried otherwise: on an ambiguous error, look the
+   * number up.
+   */
   rentNumber(p: {
     phoneNumber: string;
     voiceUrl?: string;
@@ -193,6 +222,34 @@ export function parseExotelError(body: unknown): VendorErrorBody {
     }
   }
   return {};
+}
+
+/**
+ * The other documented form of a number for the rent's `PhoneNumber`: E.164 (`+918047091234`) and the
+ * national form with its trunk 0 (`08047091234`, as the rent example and `friendly_name` show it).
+ * Undefined when the number cannot be parsed.
+ */
+export function otherRentForm(phoneNumber: string): string | undefined {
+  const trimmed = phoneNumber.trim();
+  if (trimmed.startsWith("+")) return exotelNationalForm(trimmed);
+  const parsed = parsePhoneNumberFromString(trimmed, "IN");
+  if (!parsed) return undefined;
+  return parsed.number !== trimmed ? parsed.number : undefined;
+}
+
+/**
+ * The national form of an E.164 number as Exotel writes it (trunk 0 included: `08047091234`), which
+ * is also the sid the v2 details example uses. Undefined when the number cannot be parsed.
+ */
+export function exotelNationalForm(e164: string): string | undefined {
+  const parsed = parsePhoneNumberFromString(e164.trim());
+  const national = parsed?.formatNational().replace(/\D/g, "");
+  return national && national !== e164 ? national : undefined;
+}
+
+/** A refusal that applied nothing and may be about the form of a field: a 400 that is not ambiguous. */
+function definiteRefusal(err: unknown): boolean {
+  return err instanceof VendorApiError && err.status === 400 && !err.ambiguous;
 }
 
 /** The key of the account's shared limiter. */
@@ -282,7 +339,7 @@ function buildClient(account: ExotelAccount, http: VendorHttp): ExotelClient {
           method: "GET",
           path: numbers,
           query: { Page: cursor.page, PageSize: cursor.pageSize },
-          schema: listSchema,
+          schema: exotelListSchema,
         });
         return { items: body.incoming_phone_numbers, next: nextCursor(body.next_page_uri, cursor) };
       },
@@ -313,19 +370,33 @@ function buildClient(account: ExotelAccount, http: VendorHttp): ExotelClient {
     },
 
     async rentNumber(p) {
-      return http.call({
-        operation: "rentNumber",
-        method: "POST",
-        path: numbers,
-        body: {
-          PhoneNumber: p.phoneNumber,
-          VoiceUrl: p.voiceUrl,
-          SMSUrl: p.smsUrl,
-          FriendlyName: p.friendlyName,
-        },
-        schema: exotelNumberSchema,
-        retry: "never",
-      });
+      const rent = (phoneNumber: string) =>
+        http.call({
+          operation: "rentNumber",
+          method: "POST",
+          path: numbers,
+          body: {
+            PhoneNumber: phoneNumber,
+            VoiceUrl: p.voiceUrl,
+            SMSUrl: p.smsUrl,
+            FriendlyName: p.friendlyName,
+          },
+          schema: exotelNumberSchema,
+          retry: "never",
+        });
+      try {
+        return await rent(p.phoneNumber);
+      } catch (first) {
+        const other = otherRentForm(p.phoneNumber);
+        if (other === undefined || !definiteRefusal(first)) throw first;
+        try {
+          return await rent(other);
+        } catch (second) {
+          // Refused in both forms: the first answer speaks for the form the search gave. Anything else
+          // (ambiguous, 429) is the outcome of the second request and must reach the caller as it is.
+          throw definiteRefusal(second) ? first : second;
+        }
+      }
     },
 
     async getNumber(sid) {
@@ -343,12 +414,14 @@ function buildClient(account: ExotelAccount, http: VendorHttp): ExotelClient {
         operation,
         method: "GET",
         path: `v2/accounts/${seg(account.accountSid)}/incoming-phone-numbers/${seg(sid)}`,
-        schema: v2EnvelopeSchema,
+        schema: exotelV2EnvelopeSchema,
       });
       const block = envelope.response[0]!;
-      const failed = block.status === "failure" || (block.error_data ?? null) !== null || block.data === null;
+      const status = block.code ?? envelope.http_code ?? 200;
+      // A block may report partial success (code 207) with error_data beside its data: the data is read.
+      const failed =
+        block.status === "failure" || status >= 400 || block.data === null || block.data === undefined;
       if (failed) {
-        const status = block.code ?? envelope.http_code ?? 200;
         throw http.error({
           vendor: "exotel",
           operation,

@@ -38,6 +38,10 @@ const MAX_PAGE = 20;
 
 const nullableString = z.string().nullable();
 const rate = z.union([z.string(), z.number()]);
+/** A price the documents show as a string ("0.80000"); a number is read too, written back in that form. */
+const money = z
+  .union([z.string(), z.number().finite()])
+  .transform((v) => (typeof v === "number" ? v.toFixed(5) : v));
 
 const metaSchema = z.looseObject({
   limit: z.number().optional(),
@@ -58,8 +62,8 @@ export const plivoAvailableNumberSchema = z.looseObject({
   lata: z.union([z.number(), z.string()]).nullable().optional(),
   type: z.string(),
   sub_type: nullableString.optional(),
-  setup_rate: z.string(),
-  monthly_rental_rate: z.string(),
+  setup_rate: money,
+  monthly_rental_rate: money,
   sms_enabled: z.boolean(),
   sms_rate: rate.nullable().optional(),
   mms_enabled: z.boolean().optional(),
@@ -77,8 +81,8 @@ export const plivoNumberGroupSchema = z.looseObject({
   number_type: z.string(),
   prefix: nullableString.optional(),
   region: nullableString.optional(),
-  rental_rate: z.string(),
-  setup_rate: z.string(),
+  rental_rate: money,
+  setup_rate: money,
   stock: z.number().int(),
   voice_enabled: z.boolean().optional(),
   voice_rate: rate.nullable().optional(),
@@ -87,14 +91,18 @@ export const plivoNumberGroupSchema = z.looseObject({
   resource_uri: z.string().optional(),
 });
 
-/** A number held by the account (`application` is `/v1/Account/<id>/Application/<app_id>/` or null). */
+/**
+ * A number held by the account. `application` is `/v1/Account/<id>/Application/<app_id>/`, or null;
+ * a number bought without `app_id` is linked to the account's default application, so it may name
+ * an application nobody chose.
+ */
 export const plivoAccountNumberSchema = z.looseObject({
   number: z.string(),
   alias: nullableString,
   application: nullableString,
   added_on: z.string(),
   number_type: z.string(),
-  monthly_rental_rate: z.string(),
+  monthly_rental_rate: money,
   renewal_date: nullableString.optional(),
   sub_account: nullableString.optional(),
   active: z.boolean().optional(),
@@ -123,7 +131,7 @@ export const plivoOrderResultSchema = z.looseObject({
   message: z.string().optional(),
 });
 
-const listOf = <T extends z.ZodType>(item: T) =>
+export const plivoListOf = <T extends z.ZodType>(item: T) =>
   z.looseObject({ api_id: z.string().optional(), meta: metaSchema, objects: z.array(item) });
 
 const changedSchema = z.looseObject({ api_id: z.string().optional(), message: z.string().optional() });
@@ -253,7 +261,7 @@ function buildClient(account: PlivoAccount, http: VendorHttp): PlivoClient {
     limit: number,
     item: T,
   ): AsyncIterable<z.infer<T>[]> {
-    const schema = listOf(item);
+    const schema = plivoListOf(item);
     return walkPages<OffsetCursor, z.infer<T>>(
       { offset: 0, limit },
       async (cursor) => {
