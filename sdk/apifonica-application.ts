@@ -48,7 +48,14 @@ export class ApifonicaApplication extends pulumi.dynamic.Resource {
     super(
       provider,
       name,
-      { ...args, applicationSid: undefined, name: args.name, events: args.events },
+      {
+        ...args,
+        // Names the application after its resource when `name` is unset (provider/core/labels.ts).
+        __identity: `${pulumi.getProject()}/${pulumi.getStack()}/${name}`,
+        applicationSid: undefined,
+        name: args.name,
+        events: args.events,
+      },
       opts,
       "phone-numbers",
       "ApifonicaApplication",

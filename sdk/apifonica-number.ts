@@ -108,6 +108,8 @@ export class ApifonicaNumber extends pulumi.dynamic.Resource {
       name,
       {
         ...args,
+        // Lets the provider recognise its own purchase after a crash (provider/core/labels.ts).
+        __identity: `${pulumi.getProject()}/${pulumi.getStack()}/${name}`,
         numberSid: undefined,
         number: args.number,
         countryCode: args.countryCode,

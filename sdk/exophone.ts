@@ -121,6 +121,8 @@ export class ExoPhone extends pulumi.dynamic.Resource {
       name,
       {
         ...args,
+        // Lets the provider recognise its own purchase after a crash (provider/core/labels.ts).
+        __identity: `${pulumi.getProject()}/${pulumi.getStack()}/${name}`,
         sid: undefined,
         phoneNumber: args.phoneNumber,
         friendlyName: args.friendlyName,

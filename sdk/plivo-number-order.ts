@@ -107,6 +107,8 @@ export class PlivoNumberOrder extends pulumi.dynamic.Resource {
       name,
       {
         ...args,
+        // Lets the provider recognise its own purchase after a crash (provider/core/labels.ts).
+        __identity: `${pulumi.getProject()}/${pulumi.getStack()}/${name}`,
         numbers: args.numbers,
         quantity: args.quantity,
         appId: args.appId,

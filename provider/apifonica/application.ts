@@ -7,8 +7,10 @@ import { z } from "zod";
 import { checkWith, httpUrl, nonEmpty, oneOf, type Props, stripMeta } from "../core/check.js";
 import { apifonicaSettings, configure } from "../core/config.js";
 import { diffWith, type FieldRules } from "../core/diff.js";
-import { isNotFound } from "../core/errors.js";
-import { unlessGone } from "../core/outcome.js";
+import { VendorApiError } from "../core/errors.js";
+import { identityOf, labelFor } from "../core/labels.js";
+import { messageOf, unlessGone } from "../core/outcome.js";
+import { release, unlessRefused } from "../core/purchase.js";
 import { type ApifonicaApplication, type ApifonicaClient, apifonicaClient } from "./client.js";
 
 export const KIND = "apifonica-application";
@@ -21,7 +23,8 @@ export const apifonicaApplicationInputs = z.strictObject({
   events: z
     .string()
     .regex(/^(none|all|[a-z_]+(\|[a-z_]+)*)$/, {
-      error: 'is not a list of events; allowed: "none", "all" or event names joined by "|", such as "answered|completed"',
+      error:
+        'is not a list of events; allowed: "none", "all" or event names joined by "|", such as "answered|completed"',
     })
     .optional(),
 });
@@ -62,16 +65,50 @@ function fields(inputs: Partial<ApifonicaApplicationInputs>) {
   };
 }
 
+/**
+ * Creates the application. A 429 is a refusal and is asked again after Retry-After. An ambiguous
+ * failure (timeout, reset, 5xx, malformed answer) may have created it, and Apifonica has no list of
+ * applications to look in, so the create is never repeated within the operation: the error says so
+ * and names the application by its `name`, which is the identity label (core/labels.ts) when the
+ * program leaves `name` unset, so a duplicate left by the next `up` can be recognised and deleted in
+ * the console. The read after the create is not part of it: when it fails, the outputs come from what
+ * was sent and the first refresh fills in the vendor's defaults.
+ */
 async function create(news: Props): Promise<pulumi.dynamic.CreateResult> {
   const inputs = apifonicaApplicationInputs.parse(stripMeta(news));
   const client = api();
-  // An application costs nothing; the create is not retried, and an ambiguous failure surfaces.
-  const { applicationSid } = await client.createApplication({
+  const identity = identityOf(news);
+  const name = inputs.name ?? (identity !== undefined ? labelFor(identity, stripMeta(news)) : undefined);
+  const sent = {
     ...fields(inputs),
+    ...(name !== undefined && { name }),
     controller: inputs.controller,
     method: inputs.method,
-  });
-  return { id: applicationSid, outs: outputsOf(await client.getApplication(applicationSid)) };
+  };
+  let applicationSid: string;
+  try {
+    ({ applicationSid } = await unlessRefused(() => client.createApplication(sent)));
+  } catch (err) {
+    if (!(err instanceof VendorApiError) || !err.ambiguous) throw err;
+    throw new Error(
+      `Apifonica application create failed ambiguously (${messageOf(err)}): it may have been created, and Apifonica has no list of applications to check. ` +
+        `Nothing was recorded and the create was not repeated. Run \`pulumi up\` again to create it; if the console then shows two applications named "${name ?? "(the account SID)"}" with controller ${inputs.controller}, delete the one not in the stack's state.`,
+    );
+  }
+  const live = await client.getApplication(applicationSid).catch(() => undefined);
+  return {
+    id: applicationSid,
+    outs: live
+      ? outputsOf(live)
+      : {
+          stateVersion: STATE_VERSION,
+          applicationSid,
+          controller: inputs.controller,
+          method: inputs.method,
+          name: name ?? null,
+          events: inputs.events ?? null,
+        },
+  };
 }
 
 async function read(id: string): Promise<pulumi.dynamic.ReadResult> {
@@ -87,11 +124,12 @@ async function update(id: string, _olds: Props, news: Props): Promise<pulumi.dyn
 }
 
 async function del(id: string): Promise<void> {
-  try {
-    await api().deleteApplication(id);
-  } catch (err) {
-    if (!isNotFound(err)) throw err;
-  }
+  const client = api();
+  await release({
+    what: `Apifonica application delete of ${id}`,
+    release: () => client.deleteApplication(id),
+    isHeld: async () => (await unlessGone(client.getApplication(id))) !== undefined,
+  });
 }
 
 export const apifonicaApplicationProvider = {

@@ -22,12 +22,24 @@ import {
 } from "../core/check.js";
 import { claim, unclaim } from "../core/claims.js";
 import { apifonicaSettings, configure } from "../core/config.js";
+import { rentFirst } from "../core/create.js";
 import { diffWith, type FieldRules } from "../core/diff.js";
-import { isNotFound } from "../core/errors.js";
 import { InventoryReader } from "../core/inventory.js";
-import { messageOf, PartialSuccessError, unlessGone } from "../core/outcome.js";
-import { purchase } from "../core/purchase.js";
+import { identityOf, LabelIndex, labelFor, tookByLabel, wasTakenByLabel } from "../core/labels.js";
+import { messageOf, PartialSuccessError, UncertainPurchaseError, unlessGone } from "../core/outcome.js";
+import { poolFor } from "../core/pool.js";
+import { type PurchaseOutcome, purchase, release, responseTimeoutOverride } from "../core/purchase.js";
 import {
+  placeholderId,
+  reportNotHeld,
+  type UncertainMark,
+  uncertainDiff,
+  uncertainMark,
+  uncertainOf,
+  vendorId,
+} from "../core/settle.js";
+import {
+  type ApifonicaAvailableNumber,
   type ApifonicaClient,
   type ApifonicaNumber,
   type ApifonicaNumberCost,
@@ -125,7 +137,8 @@ function outputsOf(
     callMethod: n.call_controller ? (n.call_method ?? null) : null,
     msgController: n.msg_controller || null,
     msgMethod: n.msg_controller ? (n.msg_method ?? null) : null,
-    name: n.name ?? null,
+    // One copy of the list documentation has no `name`: an answer without the key keeps the name known.
+    name: n.name !== undefined ? n.name : typeof inputs.name === "string" ? inputs.name : null,
     mode: n.mode ?? "xml",
     monthlyRental: cost?.monthly_price ?? null,
     setupPrice: cost?.setup_price ?? null,
@@ -152,13 +165,22 @@ interface Account {
   key: string;
   reader: InventoryReader<ApifonicaNumber>;
   costs: InventoryReader<ApifonicaNumberCost>;
+  /** Numbers carrying an identity label (`name`), from one walk per process. */
+  labels: LabelIndex<ApifonicaNumber>;
 }
 function account(): Account {
   const settings = apifonicaSettings();
   const key = `apifonica:${settings.baseUrl}:${settings.accountSid}`;
   return perAccount(KIND, key, () => {
-    const api = apifonicaClient(settings);
+    const responseMs = responseTimeoutOverride();
+    const api = apifonicaClient(
+      responseMs === undefined ? settings : { ...settings, timeouts: { responseMs } },
+    );
     return {
+      labels: new LabelIndex(
+        () => api.listNumbers(),
+        (n) => n.name,
+      ),
       api,
       key,
       reader: new InventoryReader(
@@ -204,22 +226,22 @@ async function findHeld(a: Account, e164: string): Promise<ApifonicaNumber | und
   return undefined;
 }
 
-/** Rents one number; "taken" when it is not for sale. */
-async function rent(a: Account, e164: string, inputs: ApifonicaNumberInputs): Promise<string | "taken"> {
-  // Apifonica takes only one of the two app SIDs when renting; the other is linked right after.
-  const link =
-    inputs.callAppSid !== undefined
-      ? { callAppSid: inputs.callAppSid }
-      : inputs.msgAppSid !== undefined
-        ? { msgAppSid: inputs.msgAppSid }
-        : {};
-  const sid = await purchase({
-    what: `Apifonica rent of ${e164}`,
-    console: "the Apifonica console",
-    buy: async () => (await a.api.rentNumber({ number: e164, ...link })).numberSid,
-    findHeld: async () => (await findHeld(a, e164))?.number_sid,
+/** What create knows of a number before reading it back: enough for complete outputs. */
+interface Known {
+  e164: string;
+  candidate?: ApifonicaAvailableNumber | undefined;
+  /** The app SID sent with the rent. */
+  link: { callAppSid?: string; msgAppSid?: string };
+  name: string | null;
+}
+
+/** Rents one number through the purchase engine. */
+function rentOne(a: Account, known: Known): Promise<PurchaseOutcome<string>> {
+  return purchase({
+    what: `Apifonica rent of ${known.e164}`,
+    buy: async () => (await a.api.rentNumber({ number: known.e164, ...known.link })).numberSid,
+    findHeld: async () => (await findHeld(a, known.e164))?.number_sid,
   });
-  return sid;
 }
 
 function changes(inputs: Partial<ApifonicaNumberInputs>, current: Props) {
@@ -233,126 +255,270 @@ function changes(inputs: Partial<ApifonicaNumberInputs>, current: Props) {
   return p;
 }
 
-/** After the rent: link the rest of the routing. A failure keeps the number in state. */
+/**
+ * Complete outputs of a number create has not read back (a failed read after the rent, or an
+ * uncertain rent): every key a normal create writes, the inputs under their keys, so the next diff
+ * proposes no replacement and the next up finishes the job in place.
+ */
+function knownOutputs(
+  numberSid: string,
+  known: Known,
+  inputs: ApifonicaNumberInputs,
+): ApifonicaNumberOutputs {
+  const c = known.candidate;
+  const country = inputs.countryCode ?? parsePhoneNumberFromString(known.e164)?.country ?? "";
+  return outputsOf(
+    {
+      number_sid: numberSid,
+      number: known.e164,
+      name: known.name,
+      country_code: country,
+      type: c?.type ?? inputs.type ?? "local",
+      call_controller: null,
+      call_method: null,
+      msg_controller: null,
+      msg_method: null,
+      call_app_sid: known.link.callAppSid ?? null,
+      msg_app_sid: known.link.msgAppSid ?? null,
+      created: "",
+      voice: c?.voice ?? inputs.voice === true,
+      messaging: c?.messaging ?? inputs.messaging === true,
+      mode: "xml",
+    },
+    inputs,
+    undefined,
+  );
+}
+
+/**
+ * After the rent (not part of it): write the label or the user's name and the rest of the routing in
+ * one update, then read the number back. A failure keeps the number in state with complete outputs.
+ */
 async function finish(
   a: Account,
   numberSid: string,
-  e164: string,
+  known: Known,
   inputs: ApifonicaNumberInputs,
+  news: Props,
+  label?: string,
 ): Promise<pulumi.dynamic.CreateResult> {
-  let live: ApifonicaNumber | undefined;
+  const sent = { callAppSid: known.link.callAppSid, msgAppSid: known.link.msgAppSid, name: known.name };
+  const p = changes(inputs, sent);
+  if (label !== undefined && inputs.name === undefined && known.name !== label) p.name = label;
+  // What is known to hold if the update fails: the rent's own fields (an update is asked again by the next up).
+  const outs = knownOutputs(numberSid, known, inputs);
   try {
-    live = await a.api.getNumber(numberSid);
-    const p = changes(inputs, outputsOf(live, inputs, undefined) as unknown as Props);
     if (Object.keys(p).length > 0) {
+      a.reader.invalidate(numberSid);
       await a.api.updateNumber(numberSid, p);
-      live = await a.api.getNumber(numberSid);
     }
-    return { id: numberSid, outs: await outputsNow(a, live, inputs) };
+    return { id: numberSid, outs: await outputsNow(a, await a.api.getNumber(numberSid), inputs) };
   } catch (err) {
-    const partial = live
-      ? outputsOf(live, inputs, undefined)
-      : { stateVersion: STATE_VERSION, numberSid, number: e164 };
     throw new PartialSuccessError(
       numberSid,
-      partial as Props,
-      `rented ${e164} but could not finish its routing: ${messageOf(err)}`,
+      outs,
+      news,
+      `rented ${known.e164} but could not finish its routing: ${messageOf(err)}`,
       err,
     );
   }
 }
 
+function uncertainError(news: Props, known: Known, inputs: ApifonicaNumberInputs, reason: string) {
+  const outs = { ...knownOutputs("", known, inputs), ...uncertainMark(known.e164, reason) };
+  return new UncertainPurchaseError(placeholderId(known.e164), outs, news, reason);
+}
+
+/** Apifonica takes only one of the two app SIDs when renting; the other is linked right after. */
+function linkOf(inputs: ApifonicaNumberInputs): Known["link"] {
+  return inputs.callAppSid !== undefined
+    ? { callAppSid: inputs.callAppSid }
+    : inputs.msgAppSid !== undefined
+      ? { msgAppSid: inputs.msgAppSid }
+      : {};
+}
+
+/** A number this resource rented before the process was killed (it carries the label): take it. */
+async function ownFromLabel(a: Account, label: string, inputs: ApifonicaNumberInputs) {
+  for (const n of await a.labels.take(label)) {
+    const e164 = e164Of(n.number) ?? n.number;
+    if (inputs.number !== undefined && e164 !== inputs.number) continue;
+    if (!claim(a.key, e164)) continue;
+    tookByLabel(a.key, e164);
+    return n;
+  }
+  return undefined;
+}
+
 async function create(news: Props): Promise<pulumi.dynamic.CreateResult> {
   const inputs = apifonicaNumberInputs.parse(stripMeta(news));
   const a = account();
+  const identity = identityOf(news);
+  const label = identity !== undefined && !inputs.adopt ? labelFor(identity, stripMeta(news)) : undefined;
+  const link = linkOf(inputs);
+  if (label !== undefined) {
+    const own = await ownFromLabel(a, label, inputs);
+    if (own) {
+      const e164 = e164Of(own.number) ?? own.number;
+      return finish(a, own.number_sid, { e164, link: {}, name: own.name ?? null }, inputs, news, label);
+    }
+  }
   if (inputs.number !== undefined) {
     const e164 = inputs.number;
     if (!claim(a.key, e164))
       throw new Error(`${e164} is already declared by another ApifonicaNumber in this stack`);
+    const known: Known = { e164, link, name: null };
+    let rented: PurchaseOutcome<string>;
     try {
       if (inputs.adopt) {
         const held = await findHeld(a, e164);
         if (!held)
           throw new Error(`adopt: ${e164} is not held by this Apifonica account; remove adopt to rent it`);
-        return await finish(a, held.number_sid, e164, inputs);
+        return await finish(a, held.number_sid, { e164, link: {}, name: held.name ?? null }, inputs, news);
       }
-      const sid = await rent(a, e164, inputs);
-      if (sid === "taken") {
-        const held = await findHeld(a, e164);
-        throw new Error(
-          held
-            ? `${e164} is already held by this Apifonica account; set adopt: true to manage it instead of renting it`
-            : `${e164} is not available to rent from Apifonica (taken or not for sale)`,
-        );
-      }
-      return await finish(a, sid, e164, inputs);
+      rented = await rentOne(a, known);
     } catch (err) {
       if (!(err instanceof PartialSuccessError)) unclaim(a.key, e164);
       throw err;
     }
+    if (rented.outcome === "bought") return finish(a, rented.value, known, inputs, news, label);
+    if (rented.outcome === "uncertain") throw uncertainError(news, known, inputs, rented.reason);
+    unclaim(a.key, e164);
+    const held = await findHeld(a, e164).catch(() => undefined);
+    throw new Error(
+      held
+        ? `${e164} is already held by this Apifonica account; set adopt: true to manage it instead of renting it`
+        : `${e164} is not available to rent from Apifonica (taken or not for sale): ${rented.reason}`,
+    );
   }
 
   const country = inputs.countryCode!;
-  const candidates = await a.api.searchAvailableNumbers(country, {
+  const query = {
     ...(inputs.type !== undefined && { type: inputs.type }),
     ...(inputs.voice !== undefined && { voice: inputs.voice }),
     ...(inputs.messaging !== undefined && { messaging: inputs.messaging }),
-  });
-  let tried = 0;
-  for (const c of candidates) {
-    if (tried >= MAX_CANDIDATES) break;
-    const e164 = e164Of(c.number) ?? c.number;
-    if (!claim(a.key, e164)) continue;
-    tried++;
-    let sid: string;
-    try {
-      sid = await rent(a, e164, inputs);
-    } catch (err) {
-      unclaim(a.key, e164);
-      throw err;
-    }
-    if (sid !== "taken") return finish(a, sid, e164, inputs);
-    unclaim(a.key, e164);
-  }
-  const criteria = `countryCode ${country}${inputs.type ? `, type ${inputs.type}` : ""}${inputs.voice ? ", voice" : ""}${inputs.messaging ? ", messaging" : ""}`;
-  throw new Error(
-    tried === 0
-      ? `no Apifonica number is available for ${criteria}; loosen the criteria`
-      : `Apifonica numbers for ${criteria} were all taken before they could be rented (${tried} tried); run pulumi up again`,
+  };
+  const numberOf = (c: ApifonicaAvailableNumber) => e164Of(c.number) ?? c.number;
+  const pool = poolFor(
+    a.key,
+    JSON.stringify({ country, ...query }),
+    () => a.api.searchAvailableNumbers(country, query),
+    numberOf,
   );
+  const knownOf = (c: ApifonicaAvailableNumber): Known => ({
+    e164: numberOf(c),
+    candidate: c,
+    link,
+    name: null,
+  });
+  const criteria = `countryCode ${country}${inputs.type ? `, type ${inputs.type}` : ""}${inputs.voice ? ", voice" : ""}${inputs.messaging ? ", messaging" : ""}`;
+  const { candidate, value } = await rentFirst({
+    account: a.key,
+    pool,
+    numberOf,
+    maxCandidates: MAX_CANDIDATES,
+    attempt: (c) => rentOne(a, knownOf(c)),
+    uncertain: (c, reason) => uncertainError(news, knownOf(c), inputs, reason),
+    exhausted: (tried) =>
+      new Error(
+        tried === 0
+          ? `no Apifonica number is available for ${criteria}; loosen the criteria`
+          : `Apifonica numbers for ${criteria} were all taken before they could be rented (${tried} tried); run pulumi up again`,
+      ),
+  });
+  return finish(a, value, knownOf(candidate), inputs, news, label);
 }
 
-async function read(id: string, props: Props): Promise<pulumi.dynamic.ReadResult> {
+/** The number an uncertain record stands for, if the account holds it. */
+function settled(a: Account, mark: UncertainMark): Promise<ApifonicaNumber | undefined> {
+  return findHeld(a, mark.number);
+}
+
+async function read(rawId: string, props: Props): Promise<pulumi.dynamic.ReadResult> {
   const a = account();
-  const live = await a.reader.read(id, () => unlessGone(a.api.getNumber(id)));
+  const mark = uncertainOf(props);
+  if (mark) {
+    const held = await settled(a, mark);
+    if (held) return { id: held.number_sid, props: (await outputsNow(a, held, props)) as unknown as Props };
+    unclaim(a.key, mark.number);
+    reportNotHeld("ApifonicaNumber", mark);
+    return { id: "", props: {} };
+  }
+  const id = vendorId(rawId, props.numberSid);
+  const live = await a.reader.read(id, () => confirmedLive(a, id, props.number));
   if (!live) return { id: "", props: {} };
   return { id, props: (await outputsNow(a, live, props)) as unknown as Props };
 }
 
-async function update(id: string, olds: Props, news: Props): Promise<pulumi.dynamic.UpdateResult> {
+/**
+ * The number by its sid; gone only when confirmed. The get-one path is inferred from the rent's
+ * `uri` (no document shows it), so its 404 alone does not drop a number (dropping means re-buying):
+ * the account's list, filtered by the number, must agree.
+ */
+async function confirmedLive(a: Account, id: string, number: unknown): Promise<ApifonicaNumber | undefined> {
+  const one = await unlessGone(a.api.getNumber(id));
+  if (one || typeof number !== "string") return one;
+  const listed = await findHeld(a, number);
+  if (listed) {
+    console.log(
+      `pulumi-phone-numbers: Apifonica answered 404 for number ${id} (${number}) but its list holds it as ${listed.number_sid}; kept`,
+    );
+  }
+  return listed;
+}
+
+async function update(rawId: string, stored: Props, news: Props): Promise<pulumi.dynamic.UpdateResult> {
   const inputs = apifonicaNumberInputs.parse(stripMeta(news));
   const a = account();
+  let olds = stored;
+  const mark = uncertainOf(stored);
+  if (mark) {
+    // Settle a rent left uncertain: held, keep it; not held, rent now (the id stays the placeholder;
+    // read, update and delete use the `numberSid` output).
+    const held = await settled(a, mark);
+    if (!held) {
+      unclaim(a.key, mark.number);
+      reportNotHeld("ApifonicaNumber", mark);
+      return { outs: (await create(news)).outs };
+    }
+    olds = outputsOf(held, inputs, undefined) as unknown as Props;
+  }
+  const id = vendorId(rawId, olds.numberSid);
   a.reader.invalidate(id);
   const p = changes(inputs, olds);
   if (Object.keys(p).length > 0) await a.api.updateNumber(id, p);
   return { outs: await outputsNow(a, await a.api.getNumber(id), inputs) };
 }
 
-async function del(id: string, props: Props): Promise<void> {
+async function del(rawId: string, props: Props): Promise<void> {
   const a = account();
-  a.reader.invalidate(id);
-  try {
-    await a.api.releaseNumber(id);
-  } catch (err) {
-    if (!isNotFound(err)) throw err;
+  const mark = uncertainOf(props);
+  let id = vendorId(rawId, props.numberSid);
+  if (mark) {
+    const held = await settled(a, mark); // a failed look fails the delete: nothing is forgotten
+    unclaim(a.key, mark.number);
+    if (!held) return;
+    id = held.number_sid;
   }
-  if (typeof props.number === "string") unclaim(a.key, props.number);
+  const e164 = mark?.number ?? props.number;
+  if (typeof e164 === "string" && wasTakenByLabel(a.key, e164)) {
+    // Replaced with unchanged inputs: the new resource took this number by its label; keep it.
+    process.stderr.write(`ApifonicaNumber: ${e164} is now held by its replacement; not released.\n`);
+    return;
+  }
+  a.reader.invalidate(id);
+  await release({
+    what: `Apifonica release of ${e164 ?? id}`,
+    release: () => a.api.releaseNumber(id),
+    isHeld: async () => (await unlessGone(a.api.getNumber(id))) !== undefined,
+  });
+  if (typeof e164 === "string") unclaim(a.key, e164);
 }
 
 export const apifonicaNumberProvider = {
   configure,
   check: async (_olds: Props, news: Props) => checkWith(apifonicaNumberInputs, news, crossCheck),
-  diff: async (_id: string, olds: Props, news: Props) => diffWith(olds, news, rules),
+  diff: async (_id: string, olds: Props, news: Props) => uncertainDiff(olds) ?? diffWith(olds, news, rules),
   create,
   read,
   update,

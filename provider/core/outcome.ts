@@ -3,26 +3,65 @@
  *
  * When a number has been rented and a later step fails (routing, a second number of an order),
  * throwing a plain error would make Pulumi forget a number that is billed. `PartialSuccessError`
- * carries the id and outputs, which the dynamic-provider host passes to the engine as
- * ErrorResourceInitFailed (for create and update alike): the resource is recorded with them, and the
- * next `up` finishes the job.
+ * carries the id and properties, which the dynamic-provider host passes to the engine as
+ * ErrorResourceInitFailed (for create and update alike; @pulumi/pulumi cmd/dynamic-provider
+ * `grpcResponseFromError`). The host stores those properties exactly as given: unlike a successful
+ * create it does not add `__provider`, so `keptInState` copies it from the inputs, or refresh and
+ * destroy would fail with "code must be a string, not undefined". The properties must be the complete
+ * outputs a normal create writes (missing keys are wiped and can turn the next diff into a
+ * replacement), and the next `up` finishes the job (the engine updates a resource with init errors).
  */
-import { isNotFound, VendorApiError } from "./errors.js";
+import { isNotFound, type VendorApiError } from "./errors.js";
+
+export type Props = Record<string, unknown>;
+
+/** The properties to record: complete outputs plus the host's `__`-keys (`__provider`) from the inputs. */
+export function keptInState(outputs: object, news: Props): Props {
+  const meta = Object.fromEntries(Object.entries(news).filter(([k]) => k.startsWith("__")));
+  return { ...(outputs as Props), ...meta };
+}
 
 export class PartialSuccessError extends Error {
   readonly id: string;
-  readonly properties: Record<string, unknown>;
+  readonly properties: Props;
   readonly reasons: string[];
 
-  constructor(id: string, properties: Record<string, unknown>, reason: string, cause?: unknown) {
-    super(
-      `${reason}. The number is rented and kept in the stack's state; run \`pulumi up\` again to finish.`,
-    );
+  /**
+   * @param properties complete outputs; `news` (the create/update inputs) supplies `__provider`.
+   */
+  constructor(
+    id: string,
+    properties: object,
+    news: Props,
+    reason: string,
+    cause?: unknown,
+    advice = "The number is rented and kept in the stack's state; run `pulumi up` again to finish.",
+  ) {
+    super(`${reason}. ${advice}`);
     this.name = "PartialSuccessError";
     this.id = id;
-    this.properties = properties;
+    this.properties = keptInState(properties, news);
     this.reasons = [reason];
     if (cause !== undefined) Object.defineProperty(this, "cause", { value: cause, enumerable: false });
+  }
+}
+
+/**
+ * A purchase whose outcome could not be established: the candidate is recorded in state, marked
+ * uncertain (see core/settle.ts), and the next refresh or up settles it.
+ */
+export class UncertainPurchaseError extends PartialSuccessError {
+  constructor(id: string, properties: object, news: Props, reason: string, cause?: unknown) {
+    super(
+      id,
+      properties,
+      news,
+      reason,
+      cause,
+      "The number may have been rented: it is recorded in the stack's state as uncertain, and no other number was rented. " +
+        "`pulumi refresh` or `pulumi up` settles it: kept if the account holds it, rented again if not.",
+    );
+    this.name = "UncertainPurchaseError";
   }
 }
 

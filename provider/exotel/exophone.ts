@@ -21,12 +21,32 @@ import {
 } from "../core/check.js";
 import { claim, unclaim } from "../core/claims.js";
 import { configure, exotelSettings } from "../core/config.js";
+import { rentFirst } from "../core/create.js";
 import { diffWith, type FieldRules } from "../core/diff.js";
+import { type Echoes, echoesOf, recordEchoes, throughEchoes } from "../core/echoes.js";
 import { isNotFound } from "../core/errors.js";
 import { InventoryReader } from "../core/inventory.js";
-import { messageOf, PartialSuccessError, unlessGone } from "../core/outcome.js";
-import { purchase } from "../core/purchase.js";
-import { type ExotelClient, type ExotelNumber, type ExotelNumberDetails, exotelClient } from "./client.js";
+import { identityOf, LabelIndex, labelFor, tookByLabel, wasTakenByLabel } from "../core/labels.js";
+import { messageOf, PartialSuccessError, UncertainPurchaseError, unlessGone } from "../core/outcome.js";
+import { poolFor } from "../core/pool.js";
+import { type PurchaseOutcome, purchase, release, responseTimeoutOverride } from "../core/purchase.js";
+import {
+  placeholderId,
+  reportNotHeld,
+  type UncertainMark,
+  uncertainDiff,
+  uncertainMark,
+  uncertainOf,
+  vendorId,
+} from "../core/settle.js";
+import {
+  type ExotelAvailableNumber,
+  type ExotelClient,
+  type ExotelNumber,
+  type ExotelNumberDetails,
+  exotelClient,
+  exotelNationalForm,
+} from "./client.js";
 
 export const KIND = "exophone";
 const STATE_VERSION = 1;
@@ -49,7 +69,9 @@ export const exoPhoneInputs = z.strictObject({
     .optional(),
   contains: z
     .string()
-    .regex(/^\d{1,15}$/, { error: 'must be 1 to 15 digits; allowed: digits the number contains, such as "8047"' })
+    .regex(/^\d{1,15}$/, {
+      error: 'must be 1 to 15 digits; allowed: digits the number contains, such as "8047"',
+    })
     .optional(),
   incomingSms: z.boolean().optional(),
   friendlyName: nonEmpty(100).optional(),
@@ -104,6 +126,8 @@ export interface ExoPhoneOutputs {
   currency: string;
   vanityNumber: boolean;
   connectivity: Connectivity | null;
+  /** URLs Exotel stored in another form than sent (e.g. https://my.exotel.in for http://my.exotel.com). */
+  echoes?: Echoes;
   contains?: string;
   adopt?: boolean;
 }
@@ -113,13 +137,26 @@ interface Connectivity {
   outgoingCall: { status: string; alternateExophones: string[] };
 }
 
+/** An `alternate_exophone` entry, whose shape the documents leave open: a number, or an object naming one. */
+function alternateOf(entry: unknown): string {
+  if (typeof entry === "string" || typeof entry === "number") return toE164(String(entry)) ?? String(entry);
+  if (typeof entry === "object" && entry !== null) {
+    const o = entry as Record<string, unknown>;
+    const number = o["phone_number"] ?? o["exophone"] ?? o["number"] ?? o["sid"];
+    if (typeof number === "string" || typeof number === "number") return alternateOf(number);
+  }
+  return JSON.stringify(entry);
+}
+
 function connectivityOf(d: ExotelNumberDetails): Connectivity {
   // last_check_time is left out on purpose: it changes on every health check and would show as drift.
   const side = (c: { status: string; alternate_exophone?: unknown } | undefined) => ({
     status: c?.status ?? "unknown",
     alternateExophones: Array.isArray(c?.alternate_exophone)
-      ? (c.alternate_exophone as unknown[]).map(String)
-      : [],
+      ? (c.alternate_exophone as unknown[]).map(alternateOf)
+      : c?.alternate_exophone !== undefined && c.alternate_exophone !== null
+        ? [alternateOf(c.alternate_exophone)]
+        : [],
   });
   return {
     incomingCall: side(d.connectivity?.incoming_call),
@@ -127,14 +164,27 @@ function connectivityOf(d: ExotelNumberDetails): Connectivity {
   };
 }
 
-function outputsOf(n: ExotelNumber | ExotelNumberDetails, inputs: Props, previous?: Props): ExoPhoneOutputs {
+/**
+ * The outputs for a number as Exotel answered it. `previous`: the state before (its connectivity and
+ * echoes carry over); `sent`: the URLs just written, whose stored form is recorded as an echo.
+ */
+function outputsOf(
+  n: ExotelNumber | ExotelNumberDetails,
+  inputs: Props,
+  previous?: Props,
+  sent?: { voiceUrl?: string | null; smsUrl?: string | null },
+): ExoPhoneOutputs {
+  const urls = { voiceUrl: n.voice_url ?? null, smsUrl: n.sms_url ?? null };
+  const echoes = sent
+    ? recordEchoes("Exotel", { voiceUrl: sent.voiceUrl, smsUrl: sent.smsUrl }, urls, echoesOf(previous))
+    : echoesOf(previous);
   const out: ExoPhoneOutputs = {
     stateVersion: STATE_VERSION,
     sid: n.sid,
     phoneNumber: toE164(n.phone_number) ?? n.phone_number,
     friendlyName: n.friendly_name ?? null,
-    voiceUrl: n.voice_url ?? null,
-    smsUrl: n.sms_url ?? null,
+    voiceUrl: throughEchoes(echoes, "voiceUrl", urls.voiceUrl),
+    smsUrl: throughEchoes(echoes, "smsUrl", urls.smsUrl),
     country: n.country,
     region: n.region,
     numberType: n.number_type,
@@ -153,9 +203,18 @@ function outputsOf(n: ExotelNumber | ExotelNumberDetails, inputs: Props, previou
         ? connectivityOf(n as ExotelNumberDetails)
         : ((previous?.connectivity as Connectivity | undefined) ?? null),
   };
+  if (Object.keys(echoes).length > 0) out.echoes = echoes;
   if (typeof inputs.contains === "string") out.contains = inputs.contains;
   if (typeof inputs.adopt === "boolean") out.adopt = inputs.adopt;
   return out;
+}
+
+/** The URLs a create or update writes (the rest of the routing is not normalised by Exotel). */
+function urlsSent(p: { voiceUrl?: string | undefined; smsUrl?: string | undefined }) {
+  return {
+    ...(p.voiceUrl !== undefined && { voiceUrl: p.voiceUrl }),
+    ...(p.smsUrl !== undefined && { smsUrl: p.smsUrl }),
+  };
 }
 
 const rules: FieldRules = {
@@ -180,14 +239,21 @@ interface Account {
   reader: InventoryReader<ExotelNumber | ExotelNumberDetails>;
   /** Numbers by E.164, for adoption: Exotel has no lookup by number, so adopting many shares walks. */
   byNumber: InventoryReader<ExotelNumber>;
+  /** Numbers carrying an identity label (FriendlyName), from one walk per process. */
+  labels: LabelIndex<ExotelNumber>;
 }
 
 function client(): Account {
   const settings = exotelSettings();
   const account = `exotel:${settings.baseUrl}:${settings.accountSid}`;
   return perAccount(KIND, account, () => {
-    const api = exotelClient(settings);
+    const responseMs = responseTimeoutOverride();
+    const api = exotelClient(responseMs === undefined ? settings : { ...settings, timeouts: { responseMs } });
     return {
+      labels: new LabelIndex(
+        () => api.listNumbers({ pageSize: 100 }),
+        (n) => n.friendly_name,
+      ),
       api,
       account,
       reader: new InventoryReader(
@@ -207,95 +273,192 @@ async function findHeld(api: ExotelClient, e164: string): Promise<ExotelNumber |
   return undefined;
 }
 
-function rentExact(c: Account, e164: string, inputs: ExoPhoneInputs): Promise<ExotelNumber | "taken"> {
+/** Rents one number through the purchase engine. FriendlyName is the identity label when there is one. */
+function rentOne(c: Account, e164: string, inputs: ExoPhoneInputs, label: string | undefined) {
+  const friendlyName = label ?? inputs.friendlyName;
   const params = {
     phoneNumber: e164,
     ...(inputs.voiceUrl !== undefined && { voiceUrl: inputs.voiceUrl }),
     ...(inputs.smsUrl !== undefined && { smsUrl: inputs.smsUrl }),
-    ...(inputs.friendlyName !== undefined && { friendlyName: inputs.friendlyName }),
+    ...(friendlyName !== undefined && { friendlyName }),
   };
   return purchase({
     what: `Exotel rent of ${e164}`,
-    console: "the Exotel dashboard",
     buy: () => c.api.rentNumber(params),
     findHeld: () => findHeld(c.api, e164),
   });
 }
 
 /**
- * The create result for a rented number. The rent response has no connectivity; one details read
- * fills it in so the first refresh shows no change. The number is bought either way: a failure of
- * that read only leaves connectivity empty until the next refresh.
+ * The outputs of a candidate whose rent is uncertain: complete (every key a normal create writes,
+ * the inputs under their keys), the vendor's fields from the search result where there is one.
+ */
+function uncertainOutputs(
+  e164: string,
+  inputs: ExoPhoneInputs,
+  mark: { __uncertain: UncertainMark },
+  a?: ExotelAvailableNumber,
+): Props {
+  const n: ExotelNumber = {
+    sid: "",
+    date_created: "",
+    phone_number: e164,
+    friendly_name: inputs.friendlyName ?? null,
+    capabilities: a?.capabilities ?? { voice: true, sms: inputs.incomingSms === true },
+    country: a?.country ?? inputs.country ?? "IN",
+    region: a?.region ?? inputs.region ?? "",
+    one_time_price: a?.one_time_price ?? "",
+    rental_price: a?.rental_price ?? "",
+    incoming_rate: a?.incoming_rate ?? "",
+    incoming_pulse: a?.incoming_pulse ?? "",
+    currency: "INR",
+    number_type: a?.number_type ?? inputs.numberType ?? "Landline",
+    vanity_number: a?.vanity_number === true,
+    voice_url: inputs.voiceUrl ?? null,
+    sms_url: inputs.smsUrl ?? null,
+  };
+  return { ...outputsOf(n, inputs), ...mark };
+}
+
+function uncertainError(
+  news: Props,
+  e164: string,
+  inputs: ExoPhoneInputs,
+  reason: string,
+  a?: ExotelAvailableNumber,
+) {
+  const mark = uncertainMark(e164, reason);
+  return new UncertainPurchaseError(
+    placeholderId(e164),
+    uncertainOutputs(e164, inputs, mark, a),
+    news,
+    reason,
+  );
+}
+
+/**
+ * The create result for a rented number, from the rent's own answer (no read after the rent:
+ * connectivity, which only the v2 details have, arrives with the first refresh; the diff ignores it).
+ * A user-set friendlyName replaces the identity label the rent wrote; its failure keeps the number.
  */
 async function created(
   c: Account,
   rented: ExotelNumber,
   inputs: ExoPhoneInputs,
+  news: Props,
 ): Promise<pulumi.dynamic.CreateResult> {
-  const details = await c.api.getNumberDetails(rented.sid).catch(() => undefined);
-  return { id: rented.sid, outs: outputsOf(details ?? rented, inputs) };
+  const outs = outputsOf(rented, inputs, undefined, urlsSent(inputs));
+  const routing = routingChanges(inputs, outs as unknown as Props);
+  if (Object.keys(routing).length === 0) return { id: rented.sid, outs };
+  try {
+    const updated = await c.api.updateNumber(rented.sid, routing);
+    return { id: rented.sid, outs: outputsOf(updated, inputs, outs as unknown as Props, urlsSent(routing)) };
+  } catch (err) {
+    throw new PartialSuccessError(
+      rented.sid,
+      outs,
+      news,
+      `rented ${outs.phoneNumber} but could not apply its routing: ${messageOf(err)}`,
+      err,
+    );
+  }
+}
+
+function criteriaOf(inputs: ExoPhoneInputs) {
+  const country = inputs.country ?? "IN";
+  const numberType = inputs.numberType ?? "Landline";
+  return {
+    query: {
+      country,
+      numberType,
+      ...(inputs.region !== undefined && { inRegion: inputs.region }),
+      ...(inputs.incomingSms === true && { incomingSms: true }),
+      ...(inputs.contains !== undefined && { contains: inputs.contains }),
+    },
+    text: `country ${country}, numberType ${numberType}${inputs.region ? `, region ${inputs.region}` : ""}${inputs.contains ? `, contains ${inputs.contains}` : ""}${inputs.incomingSms ? ", incomingSms" : ""}`,
+  };
+}
+
+/** A number this resource rented before the process was killed (it carries the label): take it. */
+async function ownFromLabel(
+  c: Account,
+  label: string,
+  inputs: ExoPhoneInputs,
+): Promise<ExotelNumber | undefined> {
+  for (const n of await c.labels.take(label)) {
+    const e164 = toE164(n.phone_number) ?? n.phone_number;
+    if (inputs.phoneNumber !== undefined && e164 !== inputs.phoneNumber) continue;
+    if (!claim(c.account, e164)) continue;
+    tookByLabel(c.account, e164);
+    return n;
+  }
+  return undefined;
 }
 
 async function create(news: Props): Promise<pulumi.dynamic.CreateResult> {
   const inputs = exoPhoneInputs.parse(stripMeta(news));
   const c = client();
+  const identity = identityOf(news);
+  const label = identity !== undefined && !inputs.adopt ? labelFor(identity, stripMeta(news)) : undefined;
+  if (label !== undefined) {
+    const own = await ownFromLabel(c, label, inputs);
+    if (own) return created(c, own, inputs, news);
+  }
 
   if (inputs.phoneNumber !== undefined) {
     const e164 = inputs.phoneNumber;
     if (!claim(c.account, e164))
       throw new Error(`${e164} is already declared by another ExoPhone in this stack`);
+    let rented: PurchaseOutcome<ExotelNumber>;
     try {
-      if (inputs.adopt) return await adopt(c, e164, inputs);
-      const rented = await rentExact(c, e164, inputs);
-      if (rented === "taken") {
-        const held = await findHeld(c.api, e164);
-        if (held)
-          throw new Error(
-            `${e164} is already held by this Exotel account; set adopt: true to manage it instead of renting it`,
-          );
-        throw new Error(`${e164} is not available to rent from Exotel (taken or not for sale)`);
-      }
-      return created(c, rented, inputs);
+      if (inputs.adopt) return await adopt(c, e164, inputs, news);
+      rented = await rentOne(c, e164, inputs, label);
     } catch (err) {
       unclaim(c.account, e164);
       throw err;
     }
+    if (rented.outcome === "uncertain") throw uncertainError(news, e164, inputs, rented.reason);
+    if (rented.outcome === "bought") return created(c, rented.value, inputs, news);
+    unclaim(c.account, e164);
+    const held = await findHeld(c.api, e164).catch(() => undefined);
+    if (held)
+      throw new Error(
+        `${e164} is already held by this Exotel account; set adopt: true to manage it instead of renting it`,
+      );
+    throw new Error(`${e164} is not available to rent from Exotel (taken or not for sale): ${rented.reason}`);
   }
 
-  const country = inputs.country ?? "IN";
-  const numberType = inputs.numberType ?? "Landline";
-  const candidates = await c.api.searchAvailableNumbers({
-    country,
-    numberType,
-    ...(inputs.region !== undefined && { inRegion: inputs.region }),
-    ...(inputs.incomingSms === true && { incomingSms: true }),
-    ...(inputs.contains !== undefined && { contains: inputs.contains }),
-  });
-  const criteria = `country ${country}, numberType ${numberType}${inputs.region ? `, region ${inputs.region}` : ""}${inputs.contains ? `, contains ${inputs.contains}` : ""}${inputs.incomingSms ? ", incomingSms" : ""}`;
-  let tried = 0;
-  for (const candidate of candidates) {
-    if (tried >= MAX_CANDIDATES) break;
-    const e164 = toE164(candidate.phone_number) ?? candidate.phone_number;
-    if (!claim(c.account, e164)) continue;
-    tried++;
-    let rented: ExotelNumber | "taken";
-    try {
-      rented = await rentExact(c, e164, inputs);
-    } catch (err) {
-      unclaim(c.account, e164);
-      throw err;
-    }
-    if (rented !== "taken") return created(c, rented, inputs);
-    unclaim(c.account, e164);
-  }
-  throw new Error(
-    tried === 0
-      ? `no Exotel number is available for ${criteria}; loosen the criteria or pick another region`
-      : `Exotel numbers for ${criteria} were all taken before they could be rented (${tried} tried); run pulumi up again`,
+  const criteria = criteriaOf(inputs);
+  const numberOf = (a: ExotelAvailableNumber) => toE164(a.phone_number) ?? a.phone_number;
+  const pool = poolFor(
+    c.account,
+    JSON.stringify(criteria.query),
+    () => c.api.searchAvailableNumbers(criteria.query),
+    numberOf,
   );
+  const { value } = await rentFirst({
+    account: c.account,
+    pool,
+    numberOf,
+    maxCandidates: MAX_CANDIDATES,
+    attempt: (a) => rentOne(c, numberOf(a), inputs, label),
+    uncertain: (a, reason) => uncertainError(news, numberOf(a), inputs, reason, a),
+    exhausted: (tried) =>
+      new Error(
+        tried === 0
+          ? `no Exotel number is available for ${criteria.text}; loosen the criteria or pick another region`
+          : `Exotel numbers for ${criteria.text} were all taken before they could be rented (${tried} tried); run pulumi up again`,
+      ),
+  });
+  return created(c, value, inputs, news);
 }
 
-async function adopt(c: Account, e164: string, inputs: ExoPhoneInputs): Promise<pulumi.dynamic.CreateResult> {
+async function adopt(
+  c: Account,
+  e164: string,
+  inputs: ExoPhoneInputs,
+  news: Props,
+): Promise<pulumi.dynamic.CreateResult> {
   // A burst of adoptions (an exported inventory's first up) is answered from one walk of the list.
   const held = await c.byNumber.read(e164, () => findHeld(c.api, e164));
   if (!held) throw new Error(`adopt: ${e164} is not held by this Exotel account; remove adopt to rent it`);
@@ -304,11 +467,12 @@ async function adopt(c: Account, e164: string, inputs: ExoPhoneInputs): Promise<
   if (Object.keys(routing).length === 0) return { id: held.sid, outs };
   try {
     const updated = await c.api.updateNumber(held.sid, routing);
-    return { id: held.sid, outs: outputsOf(updated, inputs) };
+    return { id: held.sid, outs: outputsOf(updated, inputs, undefined, urlsSent(routing)) };
   } catch (err) {
     throw new PartialSuccessError(
       held.sid,
-      outs as unknown as Props,
+      outs,
+      news,
       `adopted ${e164} but could not apply its routing: ${messageOf(err)}`,
       err,
     );
@@ -324,40 +488,144 @@ function routingChanges(inputs: Partial<ExoPhoneInputs>, current: Props) {
   return p;
 }
 
-async function read(id: string, props: Props): Promise<pulumi.dynamic.ReadResult> {
+/** The number an uncertain record stands for, if the account holds it (one shared walk per burst). */
+function settled(c: Account, mark: UncertainMark): Promise<ExotelNumber | undefined> {
+  return c.byNumber.read(mark.number, () => findHeld(c.api, mark.number));
+}
+
+async function settleRead(c: Account, mark: UncertainMark, props: Props): Promise<pulumi.dynamic.ReadResult> {
+  const held = await settled(c, mark);
+  if (held) return { id: held.sid, props: outputsOf(held, props) as unknown as Props };
+  unclaim(c.account, mark.number);
+  reportNotHeld("ExoPhone", mark);
+  return { id: "", props: {} };
+}
+
+async function read(rawId: string, props: Props): Promise<pulumi.dynamic.ReadResult> {
   const c = client();
-  const live = await c.reader.read(id, () => unlessGone(c.api.getNumberDetails(id)));
+  const mark = uncertainOf(props);
+  if (mark) return settleRead(c, mark, props);
+  const id = vendorId(rawId, props.sid);
+  const e164 = typeof props.phoneNumber === "string" ? props.phoneNumber : undefined;
+  const live = await c.reader.read(id, () => liveOf(c, id, e164));
   if (!live) return { id: "", props: {} };
   return { id, props: outputsOf(live, props, props) as unknown as Props };
 }
 
-async function update(id: string, olds: Props, news: Props): Promise<pulumi.dynamic.UpdateResult> {
+const saidOnce = new Set<string>();
+function sayOnce(key: string, line: string): void {
+  if (saidOnce.has(key)) return;
+  saidOnce.add(key);
+  console.log(line);
+}
+
+/**
+ * The v2 details (with connectivity) of a held number. The rent answers a 32-hex sid while the v2
+ * example's sid is the national number ("can be different than the ExoPhone itself"), so the rent
+ * sid is tried first, then the national number. The answer keeps `sid` as given: it is the id that
+ * v2_beta's update and release take. Undefined when v2 knows the number by neither.
+ */
+export async function detailsOf(
+  api: ExotelClient,
+  sid: string,
+  e164: string | undefined,
+): Promise<ExotelNumberDetails | undefined> {
+  const national = e164 === undefined ? undefined : exotelNationalForm(e164);
+  for (const candidate of national && national !== sid ? [sid, national] : [sid]) {
+    try {
+      const d = await api.getNumberDetails(candidate);
+      if (candidate !== sid) {
+        sayOnce(
+          `v2-sid:${candidate}`,
+          `pulumi-phone-numbers: Exotel v2 details know ${e164} by its national number ${candidate}, not by sid ${sid}; reading them that way`,
+        );
+      }
+      return { ...d, sid };
+    } catch (err) {
+      if (!isNotFound(err)) throw err;
+    }
+  }
+  return undefined;
+}
+
+/**
+ * The live number for a read, or undefined when it is gone. Gone means confirmed: a 404 from the v2
+ * details alone is not enough (dropping a number from state makes the next up rent another), so
+ * the v2_beta record is asked too; only when both say "not found" is the number gone.
+ */
+async function liveOf(
+  c: Account,
+  sid: string,
+  e164: string | undefined,
+): Promise<ExotelNumber | ExotelNumberDetails | undefined> {
+  const details = await detailsOf(c.api, sid, e164);
+  if (details) return details;
+  const record = await unlessGone(c.api.getNumber(sid));
+  if (record) {
+    sayOnce(
+      `v2-missing:${sid}`,
+      `pulumi-phone-numbers: Exotel v2 details do not know ExoPhone ${sid} (${e164 ?? "number unknown"}) but v2_beta holds it; connectivity is kept from the last read`,
+    );
+  }
+  return record;
+}
+
+async function update(rawId: string, stored: Props, news: Props): Promise<pulumi.dynamic.UpdateResult> {
   const inputs = exoPhoneInputs.parse(stripMeta(news));
   const c = client();
+  let olds = stored;
+  const mark = uncertainOf(stored);
+  if (mark) {
+    // Settle a rent left uncertain: held, keep it; not held, rent now (the id stays the placeholder;
+    // read, update and delete use the `sid` output).
+    const held = await settled(c, mark);
+    if (!held) {
+      unclaim(c.account, mark.number);
+      reportNotHeld("ExoPhone", mark);
+      return { outs: (await create(news)).outs };
+    }
+    olds = outputsOf(held, inputs) as unknown as Props;
+  }
+  const id = vendorId(rawId, olds.sid);
   const routing = routingChanges(inputs, olds);
   c.reader.invalidate(id);
-  const live =
-    Object.keys(routing).length > 0
-      ? await c.api.updateNumber(id, routing)
-      : await c.api.getNumberDetails(id);
+  if (Object.keys(routing).length > 0) {
+    return { outs: outputsOf(await c.api.updateNumber(id, routing), inputs, olds, urlsSent(routing)) };
+  }
+  const e164 = typeof olds.phoneNumber === "string" ? olds.phoneNumber : undefined;
+  const live = (await detailsOf(c.api, id, e164)) ?? (await c.api.getNumber(id));
   return { outs: outputsOf(live, inputs, olds) };
 }
 
-async function del(id: string, props: Props): Promise<void> {
+async function del(rawId: string, props: Props): Promise<void> {
   const c = client();
-  c.reader.invalidate(id);
-  try {
-    await c.api.releaseNumber(id);
-  } catch (err) {
-    if (!isNotFound(err)) throw err; // already released: the goal is met
+  const mark = uncertainOf(props);
+  let id = vendorId(rawId, props.sid);
+  if (mark) {
+    const held = await findHeld(c.api, mark.number); // a failed look fails the delete: nothing is forgotten
+    unclaim(c.account, mark.number);
+    if (!held) return;
+    id = held.sid;
   }
-  if (typeof props.phoneNumber === "string") unclaim(c.account, props.phoneNumber);
+  const e164 = mark?.number ?? props.phoneNumber;
+  if (typeof e164 === "string" && wasTakenByLabel(c.account, e164)) {
+    // Replaced with unchanged inputs: the new resource took this number by its label; keep it.
+    process.stderr.write(`ExoPhone: ${e164} is now held by its replacement; not released.\n`);
+    return;
+  }
+  c.reader.invalidate(id);
+  await release({
+    what: `Exotel release of ${e164 ?? id}`,
+    release: () => c.api.releaseNumber(id),
+    isHeld: async () => (await unlessGone(c.api.getNumber(id))) !== undefined,
+  });
+  if (typeof e164 === "string") unclaim(c.account, e164);
 }
 
 export const exoPhoneProvider = {
   configure,
   check: async (_olds: Props, news: Props) => checkWith(exoPhoneInputs, news, crossCheck),
-  diff: async (_id: string, olds: Props, news: Props) => diffWith(olds, news, rules),
+  diff: async (_id: string, olds: Props, news: Props) => uncertainDiff(olds) ?? diffWith(olds, news, rules),
   create,
   read,
   update,

@@ -29,10 +29,19 @@ import {
 import { claim, isClaimed, unclaim } from "../core/claims.js";
 import { configure, plivoSettings } from "../core/config.js";
 import { diffWith, type FieldRules } from "../core/diff.js";
-import { isNotFound, VendorApiError } from "../core/errors.js";
+import { VendorApiError } from "../core/errors.js";
 import { InventoryReader } from "../core/inventory.js";
-import { messageOf, PartialSuccessError, unlessGone, waitRetryAfter } from "../core/outcome.js";
-import { type PlivoAccountNumber, type PlivoClient, type PlivoOrderResult, plivoClient } from "./client.js";
+import { identityOf, LabelIndex, labelFor, tookByLabel, wasTakenByLabel } from "../core/labels.js";
+import { messageOf, PartialSuccessError, unlessGone } from "../core/outcome.js";
+import { type CandidatePool, poolFor } from "../core/pool.js";
+import { purchase, release, responseTimeoutOverride, unlessRefused } from "../core/purchase.js";
+import {
+  type PlivoAccountNumber,
+  type PlivoAvailableNumber,
+  type PlivoClient,
+  type PlivoOrderResult,
+  plivoClient,
+} from "./client.js";
 
 export const KIND = "plivo-number-order";
 const STATE_VERSION = 1;
@@ -45,7 +54,9 @@ export const plivoNumberOrderInputs = z.strictObject({
   numberType: oneOf(["local", "national", "tollfree", "mobile"]).optional(),
   prefix: z
     .string()
-    .regex(/^\d{1,5}$/, { error: 'must be 1 to 5 digits (an area code or prefix); allowed: digits such as "415"' })
+    .regex(/^\d{1,5}$/, {
+      error: 'must be 1 to 5 digits (an area code or prefix); allowed: digits such as "415"',
+    })
     .optional(),
   region: nonEmpty(100).optional(),
   services: z
@@ -71,7 +82,9 @@ export const plivoNumberOrderInputs = z.strictObject({
     .optional(),
   groupId: z
     .string()
-    .regex(/^\d{1,20}$/, { error: 'must be a Plivo number group id; allowed: 1 to 20 digits such as "21849572"' })
+    .regex(/^\d{1,20}$/, {
+      error: 'must be a Plivo number group id; allowed: 1 to 20 digits such as "21849572"',
+    })
     .optional(),
   appId: nonEmpty(64).optional(),
   alias: nonEmpty(100).optional(),
@@ -302,15 +315,22 @@ interface Account {
   api: PlivoClient;
   key: string;
   reader: InventoryReader<PlivoAccountNumber>;
+  /** Numbers carrying an identity label (`alias`), from one walk per process. */
+  labels: LabelIndex<PlivoAccountNumber>;
 }
 function account(): Account {
   const settings = plivoSettings();
   const key = `plivo:${settings.baseUrl}:${settings.authId}`;
   return perAccount(KIND, key, () => {
-    const api = plivoClient(settings);
+    const responseMs = responseTimeoutOverride();
+    const api = plivoClient(responseMs === undefined ? settings : { ...settings, timeouts: { responseMs } });
     return {
       api,
       key,
+      labels: new LabelIndex(
+        () => api.listNumbers({ pageSize: 20 }),
+        (n) => n.alias,
+      ),
       reader: new InventoryReader(
         () => api.listNumberPages({ pageSize: 20 }),
         (n) => n.number,
@@ -323,8 +343,24 @@ function getHeld(a: Account, number: string): Promise<PlivoAccountNumber | undef
   return unlessGone(a.api.getNumber(digits(number)));
 }
 
+/**
+ * A held number for a read; gone only when confirmed: a 404 of the number's own GET drops it from
+ * state (and the next up buys another) only when the account's list, filtered by the number, agrees.
+ */
 async function readHeld(a: Account, number: string): Promise<PlivoAccountNumber | undefined> {
-  return a.reader.read(digits(number), () => getHeld(a, number));
+  return a.reader.read(digits(number), async () => {
+    const one = await getHeld(a, number);
+    if (one) return one;
+    for await (const n of a.api.listNumbers({ numberStartswith: digits(number) })) {
+      if (digits(n.number) === digits(number)) {
+        console.log(
+          `pulumi-phone-numbers: Plivo answered 404 for ${number} but the account's list holds it; kept`,
+        );
+        return n;
+      }
+    }
+    return undefined;
+  });
 }
 
 /** Progress of an operation that buys numbers; on failure it becomes the partial state. */
@@ -341,55 +377,88 @@ class Order {
     return outputsOf(this.inputs as Props, this.details, this.pendingNumbers, this.pendingOrders);
   }
 
-  async took(result: PlivoOrderResult): Promise<void> {
+  /** Numbers bought by this operation: they get the identity label when `alias` is unset. */
+  readonly fresh = new Set<string>();
+  /** The identity label (see core/labels.ts), when the program passed an identity. */
+  label: string | undefined;
+
+  /**
+   * Records what a buy answered. The GET that fills in a number's details is not part of the
+   * purchase: when it fails, the details come from the search result (or what the order asked for)
+   * and the next refresh replaces them with live values. The number is never bought again or lost.
+   */
+  async took(result: PlivoOrderResult, candidate?: PlivoAvailableNumber): Promise<void> {
     for (const n of result.numbers) {
       const e164 = withPlus(n.number);
       claim(this.a.key, e164);
+      this.fresh.add(e164);
       if (/^success$/i.test(n.status)) {
-        const held = await getHeld(this.a, e164);
+        let held: PlivoAccountNumber | undefined;
+        try {
+          held = await getHeld(this.a, e164);
+        } catch {
+          this.details.push(this.assumed(e164, candidate));
+          continue;
+        }
         if (held) this.details.push(detailOf(held));
         else this.pendingNumbers.push(e164);
       } else this.pendingNumbers.push(e164);
     }
   }
 
-  /**
-   * Buys one exact number. Returns false when it is not for sale. After an ambiguous failure it looks
-   * in the account before anything else: a number that arrived is ours; one still offered was not
-   * bought; one neither held nor offered is recorded as pending so a later read can find it.
-   */
-  async buy(e164: string): Promise<boolean> {
-    const appId = this.inputs.appId;
-    for (let attempt = 0; ; attempt++) {
-      try {
-        await this.took(await this.a.api.buyNumber(digits(e164), appId !== undefined ? { appId } : {}));
-        return true;
-      } catch (err) {
-        if (!(err instanceof VendorApiError)) throw err;
-        if (err.status === 429 && attempt < 3) {
-          await waitRetryAfter(err);
-          continue;
-        }
-        if (!err.ambiguous) {
-          if (err.status === 404 || err.status === 400 || err.status === 409) return false;
-          throw err;
-        }
-        const held = await getHeld(this.a, e164);
-        if (held) {
-          this.details.push(detailOf(held));
-          return true;
-        }
-        if (await this.offered(e164)) {
-          if (attempt < 1) continue; // clearly not bought: one more try is not blind
-          return false;
-        }
-        this.pendingNumbers.push(e164);
-        return true;
-      }
-    }
+  /** Details of a bought number not read back: from its search result, else from the order's inputs. */
+  private assumed(e164: string, c?: PlivoAvailableNumber): PlivoNumberDetail {
+    return {
+      number: e164,
+      appId: this.inputs.appId ?? null,
+      alias: null,
+      numberType: c?.type ?? this.inputs.numberType ?? "local",
+      region: c?.region ?? null,
+      country: c?.country ?? this.inputs.countryIso,
+      voiceEnabled: c?.voice_enabled ?? true,
+      smsEnabled: c?.sms_enabled ?? false,
+      mmsEnabled: c?.mms_enabled ?? false,
+      monthlyRentalRate: c?.monthly_rental_rate ?? "0.00000",
+      addedOn: today(),
+    };
   }
 
-  private async offered(e164: string): Promise<boolean> {
+  /**
+   * Buys one exact number through the purchase engine. Returns false when it was certainly not
+   * bought (not for sale, or an ambiguous failure that did not land while Plivo still offers it).
+   * A number whose outcome is not known (the looks failed, or it is neither held nor offered: a
+   * regulated number can be pending and invisible) is recorded as pending: a later read or up
+   * claims it when it arrives, or drops it once Plivo offers it for sale again.
+   */
+  async buy(e164: string, candidate?: PlivoAvailableNumber): Promise<boolean> {
+    const appId = this.inputs.appId;
+    const out = await purchase<{ order?: PlivoOrderResult; held?: PlivoAccountNumber }>({
+      what: `Plivo buy of ${e164}`,
+      buy: async () => ({
+        order: await this.a.api.buyNumber(digits(e164), appId !== undefined ? { appId } : {}),
+      }),
+      findHeld: async () => {
+        const held = await getHeld(this.a, e164);
+        return held ? { held } : undefined;
+      },
+    });
+    if (out.outcome === "bought") {
+      if (out.value.order) await this.took(out.value.order, candidate);
+      else if (out.value.held) {
+        this.fresh.add(e164);
+        this.details.push(detailOf(out.value.held));
+      }
+      return true;
+    }
+    if (out.outcome === "taken" && !out.afterAmbiguous) return false;
+    if (out.outcome === "taken" && (await this.offered(e164).catch(() => false))) return false;
+    this.fresh.add(e164);
+    this.pendingNumbers.push(e164);
+    return true;
+  }
+
+  /** Whether Plivo offers the number for sale (then it is certainly not held by anyone). */
+  async offered(e164: string): Promise<boolean> {
     const parsed = parsePhoneNumberFromString(e164);
     if (!parsed?.country) return false;
     for await (const c of this.a.api.searchPhoneNumbers({
@@ -402,25 +471,53 @@ class Order {
     return false;
   }
 
-  /** Buys `count` more numbers matching the search criteria, in Plivo's order. */
-  async buyBySearch(count: number): Promise<void> {
+  /** The account's shared candidate pool for this order's criteria (one search per burst). */
+  private pool(): CandidatePool<PlivoAvailableNumber> {
     const i = this.inputs;
-    let bought = 0;
-    let tried = 0;
-    const search = this.a.api.searchPhoneNumbers({
+    const query = {
       countryIso: i.countryIso,
       type: i.numberType ?? "local",
       ...(i.prefix !== undefined && { pattern: i.prefix }),
       ...(i.region !== undefined && { region: i.region }),
       ...(i.services !== undefined && { services: i.services.join(",") }),
       limit: 20,
-    });
-    for await (const candidate of search) {
-      if (bought >= count || tried >= count + SPARE_CANDIDATES) break;
+    };
+    return poolFor(
+      this.a.key,
+      JSON.stringify(query),
+      async () => {
+        const page: PlivoAvailableNumber[] = [];
+        for await (const c of this.a.api.searchPhoneNumbers(query)) {
+          page.push(c);
+          if (page.length >= 20) break;
+        }
+        return page;
+      },
+      (c) => withPlus(c.number),
+    );
+  }
+
+  /** Buys `count` more numbers matching the search criteria, in Plivo's order. */
+  async buyBySearch(count: number): Promise<void> {
+    const i = this.inputs;
+    const pool = this.pool();
+    let bought = 0;
+    let tried = 0;
+    while (bought < count && tried < count + SPARE_CANDIDATES) {
+      const candidate = await pool.take();
+      if (candidate === undefined) break;
       const e164 = withPlus(candidate.number);
-      if (!claim(this.a.key, e164)) continue;
       tried++;
-      if (await this.buy(e164)) bought++;
+      let ok: boolean;
+      try {
+        ok = await this.buy(e164, candidate);
+      } catch (err) {
+        unclaim(this.a.key, e164);
+        throw err;
+      } finally {
+        pool.settle();
+      }
+      if (ok) bought++;
       else unclaim(this.a.key, e164);
     }
     if (bought < count) {
@@ -442,10 +539,13 @@ class Order {
     const appId = this.inputs.appId;
     let result: PlivoOrderResult;
     try {
-      result = await this.a.api.orderFromGroup(groupId, {
-        quantity: count,
-        ...(appId !== undefined && { appId }),
-      });
+      // A 429 is a refusal: asked again after Retry-After.
+      result = await unlessRefused(() =>
+        this.a.api.orderFromGroup(groupId, {
+          quantity: count,
+          ...(appId !== undefined && { appId }),
+        }),
+      );
     } catch (err) {
       if (!(err instanceof VendorApiError) || !err.ambiguous) throw err;
       // The order may have been placed. Record it as pending: a later read claims its numbers if they
@@ -480,6 +580,8 @@ class Order {
     for (const e164 of this.pendingNumbers) {
       const held = await getHeld(this.a, e164);
       if (held) this.details.push(detailOf(held));
+      // Offered for sale again: it was never bought (an uncertain buy that did not land); drop it.
+      else if (await this.offered(e164)) unclaim(this.a.key, e164);
       else still.push(e164);
     }
     this.pendingNumbers = still;
@@ -509,16 +611,20 @@ class Order {
     this.pendingOrders = open;
   }
 
-  /** Links every held number to the wanted app and alias. */
+  /**
+   * Links every held number to the wanted app and alias. Numbers bought by this operation get the
+   * identity label as their alias when the program leaves `alias` unset (core/labels.ts).
+   */
   async route(): Promise<void> {
-    const { appId, alias } = this.inputs;
+    const { appId } = this.inputs;
     for (const [idx, d] of this.details.entries()) {
+      const alias = this.inputs.alias ?? (this.fresh.has(d.number) ? this.label : undefined);
       const p: { appId?: string; alias?: string } = {};
       if (appId !== undefined && d.appId !== appId) p.appId = appId;
       if (alias !== undefined && d.alias !== alias) p.alias = alias;
       if (Object.keys(p).length === 0) continue;
       this.a.reader.invalidate(digits(d.number));
-      await this.a.api.updateNumber(digits(d.number), p);
+      await unlessRefused(() => this.a.api.updateNumber(digits(d.number), p)); // a 429 is a refusal
       this.details[idx] = {
         ...d,
         ...(p.appId !== undefined && { appId: p.appId }),
@@ -527,24 +633,41 @@ class Order {
     }
   }
 
-  /** Releases numbers; 404 counts as released. Every failure is reported, none swallowed. */
+  /**
+   * Releases numbers through the release engine (404 = released; after an ambiguous failure it looks:
+   * gone = released). Every failure is reported, none swallowed: the error names what was released and
+   * what is still held, and the command that reconciles state with the account.
+   */
   async release(numbers: string[]): Promise<void> {
     const failed: string[] = [];
+    const released: string[] = [];
     for (const e164 of numbers) {
       this.a.reader.invalidate(digits(e164));
-      try {
-        await this.a.api.unrentNumber(digits(e164));
-      } catch (err) {
-        if (!isNotFound(err)) {
+      if (wasTakenByLabel(this.a.key, e164)) {
+        // Replaced with unchanged inputs: the replacement took this number by its label; keep it.
+        process.stderr.write(`PlivoNumberOrder: ${e164} is now held by its replacement; not released.\n`);
+      } else {
+        try {
+          await release({
+            what: `Plivo release of ${e164}`,
+            release: () => this.a.api.unrentNumber(digits(e164)),
+            isHeld: async () => (await getHeld(this.a, e164)) !== undefined,
+          });
+        } catch (err) {
           failed.push(`${e164}: ${messageOf(err)}`);
           continue;
         }
       }
+      released.push(e164);
       unclaim(this.a.key, e164);
       this.details = this.details.filter((d) => d.number !== e164);
     }
     if (failed.length > 0)
-      throw new Error(`could not release ${failed.length} Plivo number(s):\n  ${failed.join("\n  ")}`);
+      throw new Error(
+        `could not release ${failed.length} of ${numbers.length} Plivo number(s); still held:\n  ${failed.join("\n  ")}\n` +
+          `released: ${released.length > 0 ? released.join(", ") : "none"}. ` +
+          "Run `pulumi up --refresh` (or `pulumi destroy` again when destroying) to reconcile: a refresh drops released numbers from state, and the release of those still held is asked again.",
+      );
   }
 }
 
@@ -558,14 +681,20 @@ function callingCode(iso: string): string {
 }
 
 /** Runs `work`; if it fails after something was bought, the error keeps what was bought in state. */
-async function keeping(id: string, order: Order, what: string, work: () => Promise<void>): Promise<void> {
+async function keeping(
+  id: string,
+  order: Order,
+  news: Props,
+  what: string,
+  work: () => Promise<void>,
+): Promise<void> {
   try {
     await work();
   } catch (err) {
     const out = order.outputs();
     if (out.numbers.length === 0 && out.pendingNumbers.length === 0 && out.pendingOrders.length === 0)
       throw err;
-    throw new PartialSuccessError(id, out as unknown as Props, `${what}: ${messageOf(err)}`, err);
+    throw new PartialSuccessError(id, out, news, `${what}: ${messageOf(err)}`, err);
   }
 }
 
@@ -607,11 +736,35 @@ async function fill(order: Order, target: number): Promise<void> {
   else await order.buyBySearch(missing);
 }
 
+/**
+ * Numbers this order bought before the process was killed (they carry its label): taken into the
+ * order instead of buying again.
+ */
+async function ownFromLabel(order: Order): Promise<void> {
+  if (order.label === undefined) return;
+  const want = order.inputs.numbers ? new Set(order.inputs.numbers) : undefined;
+  const target = order.inputs.numbers?.length ?? order.inputs.quantity ?? 1;
+  for (const n of await order.a.labels.take(order.label)) {
+    const e164 = withPlus(n.number);
+    if (order.details.length >= target) break;
+    if ((want && !want.has(e164)) || !claim(order.a.key, e164)) continue;
+    tookByLabel(order.a.key, e164);
+    order.details.push(detailOf(n));
+  }
+}
+
+function labelled(order: Order, news: Props): Order {
+  const identity = identityOf(news);
+  if (identity !== undefined && !order.inputs.adopt) order.label = labelFor(identity, stripMeta(news));
+  return order;
+}
+
 async function create(news: Props): Promise<pulumi.dynamic.CreateResult> {
   const inputs = plivoNumberOrderInputs.parse(stripMeta(news));
-  const order = new Order(account(), inputs);
+  const order = labelled(new Order(account(), inputs), news);
   const id = `plivo-order-${randomUUID()}`;
-  await keeping(id, order, "the order is incomplete", async () => {
+  await keeping(id, order, news, "the order is incomplete", async () => {
+    await ownFromLabel(order);
     await fill(order, inputs.quantity ?? 1);
     await order.route();
   });
@@ -655,8 +808,8 @@ async function read(id: string, props: Props): Promise<pulumi.dynamic.ReadResult
 
 async function update(id: string, olds: Props, news: Props): Promise<pulumi.dynamic.UpdateResult> {
   const inputs = plivoNumberOrderInputs.parse(stripMeta(news));
-  const order = restore(account(), inputs, olds);
-  await keeping(id, order, "the order update is incomplete", async () => {
+  const order = labelled(restore(account(), inputs, olds), news);
+  await keeping(id, order, news, "the order update is incomplete", async () => {
     await order.poll();
     if (inputs.numbers !== undefined) {
       const want = new Set(inputs.numbers);
@@ -677,10 +830,28 @@ async function update(id: string, olds: Props, news: Props): Promise<pulumi.dyna
   return { outs: order.outputs() };
 }
 
+/**
+ * Releases every number of the order. Numbers that arrived for pending orders since the last refresh
+ * are claimed first (and released too); an order still pending after that fails the destroy, naming
+ * it: numbers delivered later would be billed and in no state.
+ */
 async function del(_id: string, props: Props): Promise<void> {
   const a = account();
   const order = restore(a, props as unknown as PlivoNumberOrderInputs, props);
+  if (order.pendingNumbers.length > 0 || order.pendingOrders.length > 0) await order.poll();
   await order.release(order.details.map((d) => d.number));
+  const waiting = [
+    ...order.pendingOrders.map(
+      (o) => `an order of ${o.quantity} number(s) from number group ${o.groupId} placed on ${o.orderedOn}`,
+    ),
+    ...order.pendingNumbers.map((n) => `${n} (bought, not yet delivered)`),
+  ];
+  if (waiting.length > 0)
+    throw new Error(
+      `the Plivo order still waits for ${waiting.join("; ")}. Its held numbers were released; numbers delivered later would be billed and in no state. ` +
+        "Run `pulumi destroy` again once Plivo has completed or cancelled it (each run claims and releases what arrived); " +
+        "if you are sure nothing will arrive, drop the resource with `pulumi state delete <urn>`.",
+    );
 }
 
 export const plivoNumberOrderProvider = {

@@ -2,6 +2,9 @@ import { PartialSuccessError } from "../../provider/core/outcome.js";
 import { provider } from "../../provider/index.js";
 import { admin, clearLog, fault, requests, type Sandbox, start, vendor } from "../support/sandbox.js";
 
+// Ambiguous purchases are looked at for 1.5 s here (60 s by default; see provider/core/purchase.ts).
+process.env.PHONE_NUMBERS_SETTLE_MS ??= "1500";
+
 const p = provider("plivo-number-order");
 let sb: Sandbox;
 
