@@ -11,6 +11,7 @@
  * Apifonica's code.
  */
 import type * as pulumi from "@pulumi/pulumi";
+import { requireSettingsFor } from "./core/config.js";
 
 /** The dynamic-provider methods the shim delegates to, for one resource kind. */
 export type KindProvider = Required<
@@ -52,7 +53,9 @@ function lazy(kind: string, load: () => Promise<KindProvider>): KindProvider {
             "The dynamic-provider host of @pulumi/pulumi 3.139.0 and newer configures it first: upgrade @pulumi/pulumi in the project and run again.",
         );
       }
-      return (await impl()).configure(req);
+      await (await impl()).configure(req);
+      // Preview runs configure too: missing credentials fail it as they would fail up.
+      requireSettingsFor(kind);
     },
     check: async (olds, news) => (await impl()).check(olds, news),
     diff: async (id, olds, news) => (await impl()).diff(id, olds, news),

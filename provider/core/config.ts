@@ -1,8 +1,9 @@
 /**
  * Provider configuration: stack config (set by `configure`) first, then environment variables.
  *
- * Credentials never enter resource inputs or outputs. They are looked up lazily, per vendor, the first
- * time a resource of that vendor talks to its API, so a stack that only uses Plivo needs no Exotel keys.
+ * Credentials never enter resource inputs or outputs. They are required per vendor, when a kind of
+ * that vendor is configured (see {@link requireSettingsFor}), so a stack that only uses Plivo needs no
+ * Exotel keys, and read afresh at each API call.
  */
 import type * as pulumi from "@pulumi/pulumi";
 import type { RateLimit } from "./limiter.js";
@@ -14,6 +15,25 @@ let stackConfig: Lookup = () => undefined;
 /** Called by every kind's `configure`; the host runs it once per deserialised provider. */
 export async function configure(req: pulumi.dynamic.ConfigureRequest): Promise<void> {
   stackConfig = (key) => req.config.get(key);
+}
+
+/** The vendor whose account each resource kind uses. */
+const VENDOR_OF_KIND: Record<string, () => unknown> = {
+  exophone: () => exotelSettings(),
+  "plivo-number-order": () => plivoSettings(),
+  "apifonica-number": () => apifonicaSettings(),
+  "apifonica-application": () => apifonicaSettings(),
+};
+
+/**
+ * Fails, with the error `up` would give, when the settings of the vendor a kind uses are missing or
+ * invalid. The host configures a kind's provider only when the program declares (or the state holds)
+ * a resource of that kind, and it does so in `preview` too: a preview in CI without credentials
+ * fails instead of passing green, while a stack that only uses Plivo still needs no Exotel keys.
+ * Run right after `configure`; the settings are still read afresh at every API call.
+ */
+export function requireSettingsFor(kind: string): void {
+  VENDOR_OF_KIND[kind]?.();
 }
 
 /** Tests and the CLI set configuration directly (the CLI has no Pulumi stack). */
@@ -64,7 +84,9 @@ function rateLimit(s: Setting): RateLimit | undefined {
   if (v === undefined) return undefined;
   const m = /^(\d+)\s*\/\s*(\d+(?:\.\d+)?)\s*s$/.exec(v.trim());
   if (!m)
-    throw new Error(`${s.key} (or ${s.env}) must look like "300/5s" (requests per seconds), got "${v}"`);
+    throw new Error(
+      `${s.key} (or ${s.env}) must be requests per seconds, got "${v}"; allowed: "<requests>/<seconds>s", such as "300/5s"`,
+    );
   return { requests: Number(m[1]), windowMs: Number(m[2]) * 1000 };
 }
 
@@ -89,7 +111,9 @@ export function exotelSettings() {
   const regionSetting = { key: "exotel:region", env: "EXOTEL_REGION" };
   const region = lookup(regionSetting) ?? "singapore";
   if (region !== "singapore" && region !== "mumbai") {
-    throw new Error(`exotel:region (or EXOTEL_REGION) must be "singapore" or "mumbai", got "${region}"`);
+    throw new Error(
+      `exotel:region (or EXOTEL_REGION) must be "singapore" or "mumbai", got "${region}"; allowed: "singapore" (api.exotel.com), "mumbai" (api.in.exotel.com)`,
+    );
   }
   const baseUrl = lookup({ key: "exotel:baseUrl", env: "EXOTEL_BASE_URL" }) ?? EXOTEL_HOSTS[region];
   return withLimit(

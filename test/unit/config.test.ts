@@ -82,6 +82,8 @@ describe("provider configuration", () => {
     setConfigSource((k) => cfg[k]);
     expect(exotelSettings().rateLimit).toEqual({ requests: 50, windowMs: 60_000 });
     cfg["exotel:rateLimit"] = "fast";
-    expect(() => exotelSettings()).toThrow(/must look like "300\/5s"/);
+    expect(() => exotelSettings()).toThrow(
+      /must be requests per seconds, got .*; allowed: "<requests>\/<seconds>s", such as "300\/5s"/,
+    );
   });
 });
