@@ -21,19 +21,14 @@ import type * as pulumi from "@pulumi/pulumi";
  * The contract it relies on is permanent: `require("pulumi-phone-numbers/provider").provider(kind)`
  * returns an object with the dynamic-provider methods, none of which depends on `this`. Shims
  * written by earlier versions call those methods one by one (test/shim/ keeps one as a fixture).
- * `createRequire` from the working directory is used instead of a bare `require` because the host
- * evaluates this text as a module with no file name, so package self-reference (a program inside
- * this repository) would not resolve otherwise.
+ * `createRequire` from the working directory (a path ending in `/` names a directory) is used instead
+ * of a bare `require` because the host evaluates this text as a module with no file name, so package
+ * self-reference (a program inside this repository) would not resolve otherwise.
  */
 export function providerShim(kind: string): pulumi.dynamic.ResourceProvider {
-  function m(this: object, r: pulumi.dynamic.ConfigureRequest) {
-    return Object.assign(
-      this,
-      require("module")
-        .createRequire(require("path").join(process.cwd(), "package.json"))("pulumi-phone-numbers/provider")
-        .provider(kind),
-    ).configure(r);
-  }
-  const f = m as never;
-  return { configure: f, check: f, diff: f, create: f, read: f, update: f, delete: f };
+  // biome-ignore format: the function's text is stored twice per resource in state, keep it one line
+  const m = function (this: object, r: pulumi.dynamic.ConfigureRequest) {
+    return Object.assign(this, require("module").createRequire(process.cwd() + "/")("pulumi-phone-numbers/provider").provider(kind)).configure(r);
+  } as never;
+  return { configure: m, check: m, diff: m, create: m, read: m, update: m, delete: m };
 }
