@@ -103,9 +103,21 @@ const CASES: Case[] = [
 
 /**
  * Raw stack config the host hands to every provider's `configure` (keys `<namespace>:<key>`), as
- * `pulumi config set` would give it.
+ * `pulumi config set` would give it. configure requires the kind's vendor credentials; no case
+ * reaches a vendor (check and diff make no call), so none of these is ever sent anywhere.
  */
-const STACK_CONFIG: Record<string, string> = {};
+const STACK_CONFIG: Record<string, string> = {
+  "exotel:accountSid": "shim-test",
+  "exotel:apiKey": "shim-test-key",
+  "exotel:apiToken": "shim-test-token",
+  "exotel:baseUrl": "http://127.0.0.1:9/exotel",
+  "plivo:authId": "MASHIMTEST0000000001",
+  "plivo:authToken": "shim-test-token",
+  "plivo:baseUrl": "http://127.0.0.1:9/plivo",
+  "apifonica:accountSid": "acc00000000-0000-4000-8000-00000000517e",
+  "apifonica:authToken": "shim-test-token",
+  "apifonica:baseUrl": "http://127.0.0.1:9/apifonica",
+};
 
 interface Outcome {
   ok: boolean;
