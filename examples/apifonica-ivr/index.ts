@@ -43,6 +43,7 @@ const mobile = new ApifonicaNumber("ivr-mobile", {
 
 export const callNumber = london.number;
 export const textNumber = mobile.number;
-/** Where Apifonica sends calls to the London number (the voice application's controller, live). */
-export const callController = london.callController;
+/** Where Apifonica sends calls to the London number: the voice application's controller (a number
+ * does not copy it, so it never goes stale when the application changes). */
+export const callController = voice.controller;
 export const applications = { voice: voice.applicationSid, sms: sms.applicationSid };

@@ -101,10 +101,8 @@ export interface ApifonicaNumberOutputs {
   capabilities: { voice: boolean; messaging: boolean };
   callAppSid: string | null;
   msgAppSid: string | null;
-  callController: string | null;
-  callMethod: string | null;
-  msgController: string | null;
-  msgMethod: string | null;
+  // No callController/msgController: copied from the linked application they went stale when it
+  // changed. The URL is the ApifonicaApplication's `controller` (older state may still carry them).
   name: string | null;
   mode: string;
   /** Monthly rental from Apifonica's number cost list (decimal string); null when it lists none. */
@@ -133,10 +131,6 @@ function outputsOf(
     capabilities: { voice: n.voice === true, messaging: n.messaging === true },
     callAppSid: app(n.call_app_sid),
     msgAppSid: app(n.msg_app_sid),
-    callController: n.call_controller || null,
-    callMethod: n.call_controller ? (n.call_method ?? null) : null,
-    msgController: n.msg_controller || null,
-    msgMethod: n.msg_controller ? (n.msg_method ?? null) : null,
     // One copy of the list documentation has no `name`: an answer without the key keeps the name known.
     name: n.name !== undefined ? n.name : typeof inputs.name === "string" ? inputs.name : null,
     mode: n.mode ?? "xml",

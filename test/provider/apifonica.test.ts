@@ -46,17 +46,17 @@ describe("ApifonicaApplication and ApifonicaNumber against the sandbox", () => {
     expect(created.outs).toMatchObject({
       countryCode: "GB",
       callAppSid: application.id,
-      callController: "https://example.com/ivr",
-      callMethod: "POST",
       name: "uk-support",
       monthlyRental: expect.stringMatching(/^\d+\.\d{2}$/),
       currency: expect.stringMatching(/^[A-Z]{3}$/),
     });
     expect(created.outs.number).toMatch(/^\+44/);
+    expect(created.outs).not.toHaveProperty("callController");
     const read = await num.read!(created.id, created.outs);
     expect(await num.diff!(created.id, read.props!, news)).toMatchObject({ changes: false });
 
-    // The controller changed in the console: the application drifts; the number shows the new URL.
+    // The controller changed in the console: the application drifts; the number copies no URL of it
+    // (it would go stale), so only the application shows the change.
     expect(
       (
         await vendor(sb, "apifonica", "PUT", `/applications/${application.id}`, {
@@ -70,7 +70,7 @@ describe("ApifonicaApplication and ApifonicaNumber against the sandbox", () => {
       changes: true,
       replaces: [],
     });
-    expect((await num.read!(created.id, read.props!)).props!.callController).toBe("https://evil.example/x");
+    expect((await num.read!(created.id, read.props!)).props!).not.toHaveProperty("callController");
     const repaired = await app.update!(application.id, appRead.props!, appNews);
     expect(repaired.outs!.controller).toBe("https://example.com/ivr");
 
