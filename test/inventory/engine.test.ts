@@ -8,7 +8,6 @@
 import * as fs from "node:fs/promises";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, jest, test } from "@jest/globals";
-import { runInventoryCommand } from "../../cli/inventory.js";
 import { expectExit, repoRoot, run, Stack } from "../e2e/harness.js";
 import { admin, clearLog, requests, type Sandbox, start, vendor } from "../support/sandbox.js";
 
@@ -125,15 +124,13 @@ describe("inventory export, adoption and the drift report on the real engine", (
     };
 
     const file = path.join(programDir, "numbers.yaml");
-    const errors: string[] = [];
-    const code = await runInventoryCommand(["export", "--vendor", "exotel,plivo,apifonica", "--out", file], {
-      out: () => undefined,
-      err: (t) => errors.push(t),
-    });
-    expect(errors.join("")).not.toMatch(/warning/);
-    expect(code).toBe(0);
+    const exported = await cli(["inventory", "export", "--vendor", "exotel,plivo,apifonica", "--out", file]);
+    expect(exported.stderr).not.toMatch(/warning/);
+    expect(exported.code).toBe(0);
     const text = await fs.readFile(file, "utf8");
-    expect(text).toMatch(/^# yaml-language-server: \$schema=.*schema\/numbers\.schema\.json/);
+    expect(text).toMatch(
+      /^# yaml-language-server: \$schema=\.\.\/\.\.\/\.\.\/schema\/numbers\.schema\.json\n/,
+    );
     for (const r of exotelRented) expect(text).toContain(`exotel-${r.number.slice(1)}:`);
     for (const r of plivoRented) expect(text).toContain(`plivo-${r.number.slice(1)}:`);
     expect(text).toContain(`callAppSid: ${appSid}`);
@@ -154,9 +151,9 @@ describe("inventory export, adoption and the drift report on the real engine", (
     await fs.writeFile(jsonFile, preview.stdout);
     const report = await cli(["drift-report", "--json", jsonFile]);
     expectExit(report, 0);
-    expect(report.stdout).toContain("no drift");
+    expect(report.stdout).toContain("result: no drift");
     expect(report.stdout).toContain(
-      "unmanaged exotel: 0 of 2 held number(s) not in the stack (100% under management)",
+      "unmanaged exotel: 0 of 2 held number(s) in no listed stack (100% under management)",
     );
     const inr = exotelRented.reduce((a, r) => a + Number(r.rental), 0).toFixed(2);
     const usd = plivoRented.reduce((a, r) => a + Number(r.rental), 0).toFixed(2);
@@ -174,14 +171,14 @@ describe("inventory export, adoption and the drift report on the real engine", (
     expect(changed.status).toBe(200);
     const extra = await rentExotel("MH", "https://hooks.example.com/exotel/c");
 
-    const report = await cli(["drift-report", "--cwd", programDir, "--stack", stack!.name]);
+    const report = await cli(["drift-report", "--cwd", programDir, "--stack", stack!.name, "--quiet"]);
     expect(report.stderr).toBe("");
     expect(report.code).toBe(7);
     expect(report.stdout).toContain(
       `drift: exotel-${target.number.slice(1)} ${target.number} voiceUrl: git "https://hooks.example.com/exotel/a", live "https://dashboard.example.com/changed"`,
     );
     expect(report.stdout).toContain(
-      `unmanaged exotel: 1 of 3 held number(s) not in the stack (67% under management): ${extra.number}`,
+      `unmanaged exotel: 1 of 3 held number(s) in no listed stack (67% under management): ${extra.number}`,
     );
     expect(report.stdout).toContain(
       `adopt them: phone-numbers inventory export --vendor exotel --only ${extra.number} --out adopt-exotel.yaml`,
@@ -212,7 +209,7 @@ describe("inventory export, adoption and the drift report on the real engine", (
 
     const summaryFile = path.join(programDir, "summary.md");
     const script = path.join(repoRoot, "examples", "drift-ci", "drift-check.sh");
-    const result = await run("bash", [script, stack!.name, programDir], {
+    const result = await run("bash", [script, "--cwd", programDir, "--stack", stack!.name], {
       cwd: programDir,
       env: { ...stack!.env, ...vendorEnv(), PHONE_NUMBERS: `node ${CLI}`, GITHUB_STEP_SUMMARY: summaryFile },
     });
@@ -223,12 +220,12 @@ describe("inventory export, adoption and the drift report on the real engine", (
     const gb = apifonicaNumber!.number.startsWith("+")
       ? apifonicaNumber!.number
       : `+${apifonicaNumber!.number}`;
-    expect(md).toContain(`| apifonica-${gb.slice(1)} | ApifonicaNumber | ${gb} | 1.20 EUR |`);
-    expect(md).toMatch(/### Pending Plivo orders\n\n[^#]*\| fr-pending \| PlivoNumberOrder \| - \|/);
+    expect(md).toContain(`| inv | apifonica-${gb.slice(1)} | ApifonicaNumber | ${gb} | 1.20 EUR |`);
+    expect(md).toMatch(/### Pending Plivo orders\n\n[^#]*\| inv \| fr-pending \| PlivoNumberOrder \| - \|/);
     expect(md).toMatch(
-      /### Proposed purchases\n\n[^#]*\| new-line \| ExoPhone \| - \| unknown \| ExoPhone \(region KA\) \|/,
+      /### `pulumi up` would rent\n\n[^#]*\| inv \| new-line \| ExoPhone \| - \| unknown \| ExoPhone \(region KA\) \|/,
     );
-    expect(md).toContain("| exotel | 3 | 2 | 67% |");
+    expect(md).toContain("| exotel | inv | 3 | 2 | 67% |");
     expect(md).toContain("Not counted in the change (price unknown until bought):");
     expect(md).not.toContain("__provider");
   });
