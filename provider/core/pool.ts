@@ -27,7 +27,6 @@ export class CandidatePool<C> {
   private inFlight = 0;
   private settled = 0;
   private settledAtSearch = 0;
-  private inFlightAtSearch = 0;
   private waiters: Array<() => void> = [];
   /** Counters for tests and benchmarks. */
   readonly stats = { searches: 0, handed: 0 };
@@ -61,15 +60,14 @@ export class CandidatePool<C> {
         await this.searching;
         continue;
       }
-      if (this.dry) {
-        const needed = Math.max(1, Math.ceil(this.inFlightAtSearch / 2));
-        const settledSince = this.settled - this.settledAtSearch;
-        if (this.inFlight === 0 && settledSince === 0) return undefined;
-        if (this.inFlight > 0 && settledSince < needed) {
-          await new Promise<void>((r) => this.waiters.push(r));
-          continue;
-        }
+      const settledSince = this.settled - this.settledAtSearch;
+      if (this.inFlight > 0 && settledSince * 2 < this.inFlight) {
+        // A search now would mostly offer the numbers still being rented: wait until a good part of
+        // them settled (rented numbers leave the vendor's search, making room for new ones).
+        await new Promise<void>((r) => this.waiters.push(r));
+        continue;
       }
+      if (this.dry && this.inFlight === 0 && settledSince === 0) return undefined;
       this.searching = this.refill().finally(() => {
         this.searching = undefined;
       });
@@ -88,7 +86,6 @@ export class CandidatePool<C> {
 
   private async refill(): Promise<void> {
     this.settledAtSearch = this.settled;
-    this.inFlightAtSearch = this.inFlight;
     this.stats.searches++;
     const found = await this.search();
     this.searchedAt = Date.now();
