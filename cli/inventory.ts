@@ -17,6 +17,7 @@ import { parsePhoneNumberFromString } from "libphonenumber-js";
 import { Document } from "yaml";
 import { apifonicaClient } from "../provider/apifonica/client.js";
 import { e164Of, withPlus } from "../provider/core/check.js";
+import { isLabel, type LabelledNumber, labelled } from "../provider/core/labels.js";
 import { redactor } from "../provider/core/redact.js";
 import { exotelClient } from "../provider/exotel/client.js";
 import { plivoClient } from "../provider/plivo/client.js";
@@ -64,6 +65,8 @@ export interface HeldNumber {
   /** Monthly rental as the vendor states it (decimal string), when it does. */
   monthlyRental?: string;
   currency?: string;
+  /** The identity label a purchase wrote on it (`pulumi:<project>/<stack>/<name>`), if any. */
+  label?: LabelledNumber;
 }
 
 const e164 = (n: string) => e164Of(n) ?? withPlus(n);
@@ -75,13 +78,15 @@ const held = (
   entry: HeldNumber["entry"],
   rental?: string,
   currency?: string,
-) => ({
+  name?: string | null,
+): HeldNumber => ({
   vendor,
   number,
   name: nameFor(vendor, number),
   entry,
   ...(rental !== undefined && { monthlyRental: rental }),
   ...(currency !== undefined && { currency }),
+  ...(isLabel(name) && { label: labelled(number, name) }),
 });
 
 async function exotelHeld(s: VendorSettings & { vendor: "exotel" }, tick: () => void): Promise<HeldNumber[]> {
@@ -89,10 +94,10 @@ async function exotelHeld(s: VendorSettings & { vendor: "exotel" }, tick: () => 
   for await (const n of exotelClient(s.settings).listNumbers({ pageSize: 100 })) {
     const number = e164(n.phone_number);
     const entry: ExotelEntryFields = { phoneNumber: number, adopt: true };
-    if (n.friendly_name) entry.friendlyName = n.friendly_name;
+    if (n.friendly_name && !isLabel(n.friendly_name)) entry.friendlyName = n.friendly_name;
     if (n.voice_url) entry.voiceUrl = n.voice_url;
     if (n.sms_url) entry.smsUrl = n.sms_url;
-    out.push(held("exotel", number, entry, n.rental_price, n.currency));
+    out.push(held("exotel", number, entry, n.rental_price, n.currency, n.friendly_name));
     tick();
   }
   return out;
@@ -107,8 +112,8 @@ async function plivoHeld(s: VendorSettings & { vendor: "plivo" }, tick: () => vo
     const entry: PlivoEntryFields = { countryIso: country, numbers: [number], adopt: true };
     const appId = /\/Application\/([^/]+)\/?$/.exec(n.application ?? "")?.[1];
     if (appId) entry.appId = appId;
-    if (n.alias) entry.alias = n.alias;
-    out.push(held("plivo", number, entry, n.monthly_rental_rate, "USD"));
+    if (n.alias && !isLabel(n.alias)) entry.alias = n.alias;
+    out.push(held("plivo", number, entry, n.monthly_rental_rate, "USD", n.alias));
     tick();
   }
   return out;
@@ -132,7 +137,7 @@ async function apifonicaHeld(
     if (n.msg_app_sid && !DEFAULT_APPS.has(n.msg_app_sid)) entry.msgAppSid = n.msg_app_sid;
     if (n.mode) entry.mode = n.mode as NonNullable<ApifonicaNumberEntryFields["mode"]>;
     const cost = costs.get(n.number_sid);
-    out.push(held("apifonica", number, entry, cost?.monthly, cost?.currency));
+    out.push(held("apifonica", number, entry, cost?.monthly, cost?.currency, n.name));
     tick();
   }
   return out;

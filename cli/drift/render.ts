@@ -2,12 +2,19 @@
 import { isUnknown } from "../../provider/core/check.js";
 import { hasChanges, type NumberRow, type StackReport } from "./analyse.js";
 import { type AccountReport, type DriftReport, hasAnyChanges, tooManyReleases } from "./joint.js";
+import type { HeldNumber } from "../inventory.js";
 import { formatMoney, type Money } from "./money.js";
 
 function show(v: unknown): string {
   if (v === null || v === undefined) return "(unset)";
   if (isUnknown(v)) return "(known after up)";
   return JSON.stringify(v);
+}
+
+/** An unmanaged number carrying a purchase label: a rent whose create never reached a state. */
+function labelNote(n: HeldNumber): string {
+  const who = n.label!.identity ?? n.label!.label;
+  return `labelled: ${n.number} was rented by ${who} (a create that did not finish, or lost state): \`pulumi up\` of that stack takes it back; do not adopt it elsewhere`;
 }
 
 export function exportLine(u: AccountReport): string {
@@ -59,6 +66,7 @@ function accountLines(r: DriftReport): string[] {
       `unmanaged ${u.label}: ${u.unmanaged.length} of ${u.held} held number(s) in no listed stack (${share(u)}% under management)${list}`,
     );
     if (u.unmanaged.length) lines.push(`  adopt them: ${exportLine(u)}`);
+    for (const n of u.unmanaged.filter((x) => x.label)) lines.push(`  ${labelNote(n)}`);
   }
   for (const n of r.notRead) lines.push(`accounts ${n.vendor}: not read (${n.reason})`);
   return lines;
@@ -111,8 +119,12 @@ export function verdictText(r: DriftReport): string {
   if (hasAnyChanges(r)) return "result: drift or pending changes: `pulumi up` would change the numbers above";
   if (skipped.length) return `result: ${stacks}, but the ${skipped.join(", ")} account(s) were NOT checked`;
   if (!r.accountsChecked) return `result: ${stacks}; vendor accounts not read`;
-  const read = r.accounts.map((a) => a.label);
-  return `result: no drift: ${stacks}${read.length ? ` and the ${read.join(", ")} account(s) hold nothing they do not know about` : ""}`;
+  const read = r.accounts.map((a) => a.label).join(", ");
+  const outside = r.accounts.reduce((n, a) => n + a.unmanaged.length, 0);
+  if (!read) return `result: no drift: ${stacks}`;
+  return outside > 0
+    ? `result: no drift: ${stacks}; the ${read} account(s) were read: ${outside} number(s) in no listed stack`
+    : `result: no drift: ${stacks}, and the ${read} account(s) hold no number outside them`;
 }
 
 const cell = (v: string) => v.replace(/\|/g, "\\|").replace(/\n/g, " ");
@@ -175,6 +187,8 @@ function accountTable(out: string[], r: DriftReport): void {
   const adopt = r.accounts.filter((u) => u.unmanaged.length);
   if (adopt.length)
     out.push("Adopt them into the inventory:", "", "```sh", ...adopt.map(exportLine), "```", "");
+  const labelled = r.accounts.flatMap((u) => u.unmanaged.filter((n) => n.label));
+  if (labelled.length) out.push(...labelled.map((n) => `- ${labelNote(n)}`), "");
 }
 
 function conflictTable(out: string[], r: DriftReport): void {

@@ -125,7 +125,7 @@ describe("two stacks on one sandbox account, credentials only in stack config", 
       new RegExp(`only [^\\n]*(${one.number}|${two.number})`.replace(/\+/g, "\\+")),
     );
     expect(report.stdout).toMatch(
-      /result: no drift: the stacks match their files and the .*exotel.* account/,
+      /result: no drift: the stacks match their files; the .*exotel.* account\(s\) were read: 1 number\(s\) in no listed stack/,
     );
     for (const secret of Object.values(sandboxStackConfig(sb).secrets))
       expect(report.stdout).not.toContain(secret);
