@@ -1,8 +1,8 @@
 /** The drift report as text (one line per finding) and as Markdown (job summaries, PR comments). */
 import { isUnknown } from "../../provider/core/check.js";
+import type { HeldNumber } from "../inventory.js";
 import { hasChanges, type NumberRow, type StackReport } from "./analyse.js";
 import { type AccountReport, type DriftReport, hasAnyChanges, tooManyReleases } from "./joint.js";
-import type { HeldNumber } from "../inventory.js";
 import { formatMoney, type Money } from "./money.js";
 
 function show(v: unknown): string {
