@@ -134,7 +134,8 @@ export async function lookUntilSettled<T>(
         return { state: "unknown", reason: `the account could not be checked (${messageOf(err)})` };
     }
     const now = Date.now();
-    await sleep(now < deadline ? Math.min(delay, deadline - now) : delay);
+    // Past the window only failed looks are asked again, a few times at a short interval.
+    await sleep(now < deadline ? Math.min(delay, deadline - now) : Math.min(delay, 4 * opts.firstDelayMs));
     delay = Math.min(delay * 2, opts.maxDelayMs);
   }
 }

@@ -93,7 +93,7 @@ describe("rents that fail ambiguously", () => {
       vendor: "exotel",
       method: "GET",
       path: "IncomingPhoneNumbers$",
-      action: { type: "status", status: 503 },
+      action: { type: "status", status: 403 },
       times: 0,
     });
     const before = await heldCount("exotel");
@@ -130,8 +130,8 @@ describe("rents that fail ambiguously", () => {
     expect(read.id).not.toBe(err.id); // the vendor's sid replaces the placeholder
     expect(read.props).not.toHaveProperty("__uncertain");
     expect(read.props!.phoneNumber).toBe((props.__uncertain as { number: string }).number);
-    expect(await exo.diff!(read.id, read.props!, news)).toMatchObject({ changes: false });
-    await exo.delete!(read.id, read.props!);
+    expect(await exo.diff!(read.id!, read.props!, news)).toMatchObject({ changes: false });
+    await exo.delete!(read.id!, read.props!);
     expect(await heldCount("exotel")).toBe(before);
   });
 
@@ -148,7 +148,7 @@ describe("rents that fail ambiguously", () => {
       vendor: "exotel",
       method: "GET",
       path: "IncomingPhoneNumbers$",
-      action: { type: "status", status: 503 },
+      action: { type: "status", status: 403 },
       times: 0,
     });
     const before = await heldCount("exotel");
