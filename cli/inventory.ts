@@ -15,19 +15,14 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { parsePhoneNumberFromString } from "libphonenumber-js";
 import { Document } from "yaml";
-import { apifonicaClient } from "../provider/apifonica/client.js";
 import { e164Of, withPlus } from "../provider/core/check.js";
 import { isLabel, type LabelledNumber, labelled } from "../provider/core/labels.js";
 import { redactor } from "../provider/core/redact.js";
-import { exotelClient } from "../provider/exotel/client.js";
-import { plivoClient } from "../provider/plivo/client.js";
-import {
-  type ApifonicaNumberEntryFields,
-  type ExotelEntryFields,
-  formatProblem,
-  inventorySchemaPath,
-  type PlivoEntryFields,
-  parseInventory,
+import type {
+  ApifonicaNumberEntryFields,
+  ExotelEntryFields,
+  ParsedInventory,
+  PlivoEntryFields,
 } from "../sdk/inventory.js";
 import type { InventoryFile } from "../sdk/inventory-schema.js";
 import {
@@ -52,6 +47,10 @@ import {
 import { stackConfig } from "./pulumi-cli.js";
 
 export { type Io, processIo } from "./args.js";
+
+/** The inventory parser, loaded when used (it brings the SDK classes and @pulumi/pulumi): `--help` stays fast. */
+const sdk = () => import("../sdk/inventory.js");
+
 export { VENDORS, type Vendor } from "./credentials.js";
 
 /** A number an account holds, with the inventory entry that adopts it. */
@@ -91,6 +90,7 @@ const held = (
 
 async function exotelHeld(s: VendorSettings & { vendor: "exotel" }, tick: () => void): Promise<HeldNumber[]> {
   const out: HeldNumber[] = [];
+  const { exotelClient } = await import("../provider/exotel/client.js");
   for await (const n of exotelClient(s.settings).listNumbers({ pageSize: 100 })) {
     const number = e164(n.phone_number);
     const entry: ExotelEntryFields = { phoneNumber: number, adopt: true };
@@ -105,6 +105,7 @@ async function exotelHeld(s: VendorSettings & { vendor: "exotel" }, tick: () => 
 
 async function plivoHeld(s: VendorSettings & { vendor: "plivo" }, tick: () => void): Promise<HeldNumber[]> {
   const out: HeldNumber[] = [];
+  const { plivoClient } = await import("../provider/plivo/client.js");
   for await (const n of plivoClient(s.settings).listNumbers()) {
     const number = e164(n.number);
     const country = parsePhoneNumberFromString(number)?.country ?? "US";
@@ -123,6 +124,7 @@ async function apifonicaHeld(
   s: VendorSettings & { vendor: "apifonica" },
   tick: () => void,
 ): Promise<HeldNumber[]> {
+  const { apifonicaClient } = await import("../provider/apifonica/client.js");
   const api = apifonicaClient(s.settings);
   const costs = new Map<string, { monthly: string; currency: string }>();
   for await (const c of api.listNumberCosts()) {
@@ -187,7 +189,8 @@ export function inventoryYaml(file: InventoryFile, schemaRef: string, note?: str
 }
 
 /** `$schema` of an exported file: relative to the file's directory (or the current one for stdout). */
-export function schemaRefFor(outFile: string | undefined): string {
+export async function schemaRefFor(outFile: string | undefined): Promise<string> {
+  const { inventorySchemaPath } = await sdk();
   const base = outFile ? path.dirname(path.resolve(outFile)) : process.cwd();
   const rel = path.relative(base, inventorySchemaPath()).split(path.sep).join("/");
   return rel.startsWith(".") ? rel : `./${rel}`;
@@ -315,7 +318,8 @@ async function runExport(argv: string[], io: Io): Promise<number> {
   if (only) list = list.filter((h) => only.has(h.number));
   if (list.length === 0)
     throw new Error("no numbers to export: the account(s) hold none (or none of --only); nothing written");
-  const text = inventoryYaml(inventoryOf(list), schemaRefFor(v.out), exportNote(vendors, list.length));
+  const text = inventoryYaml(inventoryOf(list), await schemaRefFor(v.out), exportNote(vendors, list.length));
+  const { formatProblem, parseInventory } = await sdk();
   // The export must load: check it like any other inventory before writing it.
   const { problems } = await parseInventory(text, v.out ?? "(export)");
   for (const p of problems) io.err(`warning: ${formatProblem(p)}\n`);
@@ -331,6 +335,7 @@ async function runCheck(argv: string[], io: Io): Promise<number> {
   if (!parsed) return 0;
   const files = parsed.positionals;
   if (files.length === 0) throw new UsageError("name at least one file");
+  const { formatProblem } = await sdk();
   let bad = 0;
   for (const file of files) {
     const { problems, inventory } = await readChecked(file);
@@ -351,10 +356,10 @@ async function readChecked(file: string) {
       code === "ENOENT" ? "no such file" : code === "EISDIR" ? "is a directory" : (code ?? String(err));
     return { problems: [{ file, line: 1, column: 1, field: "(file)", message: `cannot be read: ${why}` }] };
   }
-  return parseInventory(text, file);
+  return (await sdk()).parseInventory(text, file);
 }
 
-const entryCount = (i: Awaited<ReturnType<typeof parseInventory>>["inventory"]) =>
+const entryCount = (i: ParsedInventory | undefined) =>
   i ? i.exotel.length + i.plivo.length + i.apifonicaApplications.length + i.apifonicaNumbers.length : 0;
 
 /** Entry point of `phone-numbers inventory <subcommand>`. */

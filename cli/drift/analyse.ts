@@ -6,7 +6,6 @@
  */
 import { isUnknown, type Props } from "../../provider/core/check.js";
 import { deepEqual } from "../../provider/core/diff.js";
-import { provider } from "../../provider/index.js";
 import type { Vendor } from "../credentials.js";
 import type { HeldNumber } from "../inventory.js";
 import { add, formatMoney as formatMicros, type Money, micros } from "./money.js";
@@ -126,6 +125,7 @@ export function managedOf(stack: string, resources: ResourceState[]): ManagedNum
 /** Fields whose value in git differs from the live value, decided by the resource's own diff rules. */
 async function driftedFields(type: string, id: string, live: Props, git: Props): Promise<string[]> {
   const kind = KINDS[type]!.kind;
+  const { provider } = await import("../../provider/index.js");
   const out: string[] = [];
   for (const [field, value] of Object.entries(own(git))) {
     if (field === "adopt") continue;
