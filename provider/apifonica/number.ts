@@ -25,7 +25,14 @@ import { apifonicaSettings, configure } from "../core/config.js";
 import { rentFirst } from "../core/create.js";
 import { diffWith, type FieldRules } from "../core/diff.js";
 import { InventoryReader } from "../core/inventory.js";
-import { identityOf, LabelIndex, labelFor, tookByLabel, wasTakenByLabel } from "../core/labels.js";
+import {
+  identityOf,
+  LabelIndex,
+  labelFor,
+  TOOK_BY_LABEL,
+  tookByLabel,
+  wasTakenByLabel,
+} from "../core/labels.js";
 import { messageOf, PartialSuccessError, UncertainPurchaseError, unlessGone } from "../core/outcome.js";
 import { poolFor } from "../core/pool.js";
 import { type PurchaseOutcome, purchase, release, responseTimeoutOverride } from "../core/purchase.js";
@@ -354,7 +361,15 @@ async function create(news: Props): Promise<pulumi.dynamic.CreateResult> {
     const own = await ownFromLabel(a, label, inputs);
     if (own) {
       const e164 = e164Of(own.number) ?? own.number;
-      return finish(a, own.number_sid, { e164, link: {}, name: own.name ?? null }, inputs, news, label);
+      const r = await finish(
+        a,
+        own.number_sid,
+        { e164, link: {}, name: own.name ?? null },
+        inputs,
+        news,
+        label,
+      );
+      return { ...r, outs: { ...r.outs, [TOOK_BY_LABEL]: true } };
     }
   }
   if (inputs.number !== undefined) {
@@ -495,7 +510,7 @@ async function del(rawId: string, props: Props): Promise<void> {
     id = held.number_sid;
   }
   const e164 = mark?.number ?? props.number;
-  if (typeof e164 === "string" && wasTakenByLabel(a.key, e164)) {
+  if (typeof e164 === "string" && wasTakenByLabel(a.key, e164, props)) {
     // Replaced with unchanged inputs: the new resource took this number by its label; keep it.
     process.stderr.write(`ApifonicaNumber: ${e164} is now held by its replacement; not released.\n`);
     return;

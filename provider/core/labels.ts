@@ -83,8 +83,15 @@ export function tookByLabel(account: string, number: string): void {
   takenByLabel.add(`${account}\n${number}`);
 }
 
-export function wasTakenByLabel(account: string, number: string): boolean {
-  return takenByLabel.has(`${account}\n${number}`);
+/** Marks the outputs of the resource that took a number by its label (only this process reads it). */
+export const TOOK_BY_LABEL = "__tookByLabel";
+
+/**
+ * Whether a delete must keep `number`: a create in this process took it by its label and the
+ * resource being deleted is not that create's (its props lack the mark), i.e. it is the replaced one.
+ */
+export function wasTakenByLabel(account: string, number: string, props: Props): boolean {
+  return props[TOOK_BY_LABEL] !== true && takenByLabel.has(`${account}\n${number}`);
 }
 
 /**

@@ -26,7 +26,14 @@ import { diffWith, type FieldRules } from "../core/diff.js";
 import { type Echoes, echoesOf, recordEchoes, throughEchoes } from "../core/echoes.js";
 import { isNotFound } from "../core/errors.js";
 import { InventoryReader } from "../core/inventory.js";
-import { identityOf, LabelIndex, labelFor, tookByLabel, wasTakenByLabel } from "../core/labels.js";
+import {
+  identityOf,
+  LabelIndex,
+  labelFor,
+  TOOK_BY_LABEL,
+  tookByLabel,
+  wasTakenByLabel,
+} from "../core/labels.js";
 import { messageOf, PartialSuccessError, UncertainPurchaseError, unlessGone } from "../core/outcome.js";
 import { poolFor } from "../core/pool.js";
 import { type PurchaseOutcome, purchase, release, responseTimeoutOverride } from "../core/purchase.js";
@@ -402,7 +409,10 @@ async function create(news: Props): Promise<pulumi.dynamic.CreateResult> {
   const label = identity !== undefined && !inputs.adopt ? labelFor(identity, stripMeta(news)) : undefined;
   if (label !== undefined) {
     const own = await ownFromLabel(c, label, inputs);
-    if (own) return created(c, own, inputs, news);
+    if (own) {
+      const r = await created(c, own, inputs, news);
+      return { ...r, outs: { ...r.outs, [TOOK_BY_LABEL]: true } };
+    }
   }
 
   if (inputs.phoneNumber !== undefined) {
@@ -608,7 +618,7 @@ async function del(rawId: string, props: Props): Promise<void> {
     id = held.sid;
   }
   const e164 = mark?.number ?? props.phoneNumber;
-  if (typeof e164 === "string" && wasTakenByLabel(c.account, e164)) {
+  if (typeof e164 === "string" && wasTakenByLabel(c.account, e164, props)) {
     // Replaced with unchanged inputs: the new resource took this number by its label; keep it.
     process.stderr.write(`ExoPhone: ${e164} is now held by its replacement; not released.\n`);
     return;

@@ -31,7 +31,14 @@ import { configure, plivoSettings } from "../core/config.js";
 import { diffWith, type FieldRules } from "../core/diff.js";
 import { VendorApiError } from "../core/errors.js";
 import { InventoryReader } from "../core/inventory.js";
-import { identityOf, LabelIndex, labelFor, tookByLabel, wasTakenByLabel } from "../core/labels.js";
+import {
+  identityOf,
+  LabelIndex,
+  labelFor,
+  TOOK_BY_LABEL,
+  tookByLabel,
+  wasTakenByLabel,
+} from "../core/labels.js";
 import { messageOf, PartialSuccessError, unlessGone } from "../core/outcome.js";
 import { type CandidatePool, poolFor } from "../core/pool.js";
 import { purchase, release, responseTimeoutOverride, unlessRefused } from "../core/purchase.js";
@@ -381,6 +388,8 @@ class Order {
   readonly fresh = new Set<string>();
   /** The identity label (see core/labels.ts), when the program passed an identity. */
   label: string | undefined;
+  /** Some numbers were taken by their label (a crash recovery; see core/labels.ts). */
+  tookByLabel = false;
 
   /**
    * Records what a buy answered. The GET that fills in a number's details is not part of the
@@ -638,12 +647,12 @@ class Order {
    * gone = released). Every failure is reported, none swallowed: the error names what was released and
    * what is still held, and the command that reconciles state with the account.
    */
-  async release(numbers: string[]): Promise<void> {
+  async release(numbers: string[], props: Props = {}): Promise<void> {
     const failed: string[] = [];
     const released: string[] = [];
     for (const e164 of numbers) {
       this.a.reader.invalidate(digits(e164));
-      if (wasTakenByLabel(this.a.key, e164)) {
+      if (wasTakenByLabel(this.a.key, e164, props)) {
         // Replaced with unchanged inputs: the replacement took this number by its label; keep it.
         process.stderr.write(`PlivoNumberOrder: ${e164} is now held by its replacement; not released.\n`);
       } else {
@@ -750,6 +759,7 @@ async function ownFromLabel(order: Order): Promise<void> {
     if ((want && !want.has(e164)) || !claim(order.a.key, e164)) continue;
     tookByLabel(order.a.key, e164);
     order.details.push(detailOf(n));
+    order.tookByLabel = true;
   }
 }
 
@@ -768,7 +778,8 @@ async function create(news: Props): Promise<pulumi.dynamic.CreateResult> {
     await fill(order, inputs.quantity ?? 1);
     await order.route();
   });
-  return { id, outs: order.outputs() };
+  const outs = order.outputs();
+  return { id, outs: order.tookByLabel ? { ...outs, [TOOK_BY_LABEL]: true } : outs };
 }
 
 function restore(a: Account, inputs: PlivoNumberOrderInputs, olds: Props): Order {
@@ -839,7 +850,10 @@ async function del(_id: string, props: Props): Promise<void> {
   const a = account();
   const order = restore(a, props as unknown as PlivoNumberOrderInputs, props);
   if (order.pendingNumbers.length > 0 || order.pendingOrders.length > 0) await order.poll();
-  await order.release(order.details.map((d) => d.number));
+  await order.release(
+    order.details.map((d) => d.number),
+    props,
+  );
   const waiting = [
     ...order.pendingOrders.map(
       (o) => `an order of ${o.quantity} number(s) from number group ${o.groupId} placed on ${o.orderedOn}`,
