@@ -157,15 +157,28 @@ function shortJson(value: Json): string {
   return text.length > 60 ? `${text.slice(0, 60)}...` : text;
 }
 
-/** Every field of `value` that `schema` does not accept. */
+/**
+ * Every field of `value` that `schema` does not accept. The same problem in many items of a list is
+ * one mismatch, its index written `*` (e.g. `incoming_phone_numbers.*.rental_price`, with a count).
+ */
 export function mismatchesOf(schema: z.ZodType, value: Json, prefix = ""): Mismatch[] {
   const result = schema.safeParse(value);
   if (result.success) return [];
-  return result.error.issues.map((issue) => {
+  const grouped = new Map<string, Mismatch & { count: number }>();
+  for (const issue of result.error.issues) {
     const got = at(value, issue.path);
-    const field = [prefix, ...issue.path.map(String)].filter((p) => p !== "").join(".") || "(body)";
-    return { field, problem: issue.message, received: got.found ? shortJson(got.value) : "(absent)" };
-  });
+    const parts = [prefix, ...issue.path.map((p) => (typeof p === "number" ? "*" : String(p)))];
+    const field = parts.filter((p) => p !== "").join(".") || "(body)";
+    const problem = got.found ? issue.message : "required, but absent";
+    const key = `${field}\n${problem}`;
+    const seen = grouped.get(key);
+    if (seen) seen.count++;
+    else
+      grouped.set(key, { field, problem, received: got.found ? shortJson(got.value) : "(absent)", count: 1 });
+  }
+  return [...grouped.values()].map(({ count, ...m }) =>
+    count > 1 ? { ...m, problem: `${m.problem} (in ${count} items)` } : m,
+  );
 }
 
 /** Runs one GET, validates it, and records it; returns the body when the call answered 2xx. */
