@@ -19,6 +19,11 @@ const commands: Record<string, Command> = {
     summary: "export the numbers the accounts hold as an inventory file; check inventory files",
     run: async (argv) => (await import("./inventory.js")).runInventoryCommand(argv),
   },
+  doctor: {
+    summary:
+      "read-only check of your real vendor accounts: auth, list, search, details, response schemas, timings",
+    run: async (argv) => (await import("./doctor.js")).runDoctor(argv),
+  },
   "drift-report": {
     summary: "drift, conflicts, unmanaged numbers, releases and rental of one or many stacks",
     run: async (argv) => (await import("./drift-report.js")).runDriftReport(argv),

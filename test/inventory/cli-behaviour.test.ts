@@ -44,6 +44,8 @@ describe("conventions", () => {
     [["inventory", "check", "--help"], /^usage: phone-numbers inventory check FILE/],
     [["drift-report", "--help"], /^usage: phone-numbers drift-report/],
     [["drift-report", "-h"], /^usage: phone-numbers drift-report/],
+    [["doctor", "--help"], /^usage: phone-numbers doctor/],
+    [["sandbox", "--help"], /^usage: phone-numbers sandbox/],
   ])("%j prints its usage on stdout, exit 0", async (args, usage) => {
     const r = await cli(args);
     expect(r.code).toBe(0);
