@@ -392,9 +392,10 @@ class Order {
   tookByLabel = false;
 
   /**
-   * Records what a buy answered. The GET that fills in a number's details is not part of the
-   * purchase: when it fails, the details come from the search result (or what the order asked for)
-   * and the next refresh replaces them with live values. The number is never bought again or lost.
+   * Records what a buy answered. A number bought from a search result takes its details from that
+   * result (no read after the buy: one request per number; the next refresh brings live values). The
+   * GET that fills in an exact number's details is not part of the purchase: when it fails, the
+   * details come from what the order asked for. The number is never bought again or lost.
    */
   async took(result: PlivoOrderResult, candidate?: PlivoAvailableNumber): Promise<void> {
     for (const n of result.numbers) {
@@ -402,6 +403,10 @@ class Order {
       claim(this.a.key, e164);
       this.fresh.add(e164);
       if (/^success$/i.test(n.status)) {
+        if (candidate !== undefined && withPlus(candidate.number) === e164) {
+          this.details.push(this.assumed(e164, candidate));
+          continue;
+        }
         let held: PlivoAccountNumber | undefined;
         try {
           held = await getHeld(this.a, e164);
@@ -421,7 +426,8 @@ class Order {
       number: e164,
       appId: this.inputs.appId ?? null,
       alias: null,
-      numberType: c?.type ?? this.inputs.numberType ?? "local",
+      // The account lists the type searched for ("local"), not the search result's sub-type ("fixed").
+      numberType: this.inputs.numberType ?? "local",
       region: c?.region ?? null,
       country: c?.country ?? this.inputs.countryIso,
       voiceEnabled: c?.voice_enabled ?? true,
