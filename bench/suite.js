@@ -15,6 +15,7 @@
 import { spawn } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
 import * as fs from "node:fs/promises";
+import { createRequire } from "node:module";
 import * as os from "node:os";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
@@ -263,10 +264,11 @@ function pulumiTimed(stack, args, env) {
         const s = sampleOf(pid);
         if (!s) continue;
         const known = seen.get(pid);
-        let kind;
+        // Classified until known: the provider launcher is a shell script that execs node, and an
+        // exiting process (a zombie) has an empty command line.
+        let kind = known && known.kind !== "other" ? known.kind : undefined;
         try {
-          // Classified at every sample: the provider launcher is a shell script that execs node.
-          kind = kindOf(pid, child.pid);
+          kind ??= kindOf(pid, child.pid);
         } catch {
           continue;
         }
@@ -373,7 +375,7 @@ async function requestsSince(sb, vendor) {
 const median = (xs) => {
   const s = [...xs].sort((a, b) => a - b);
   const m = Math.floor(s.length / 2);
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+  return +(s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2).toFixed(1);
 };
 const ratio = (a, b) => +(a / b).toFixed(2);
 const medianCpu = (entries) =>
@@ -402,6 +404,27 @@ async function benchOne(vendor, n, mode) {
     BENCH_N: String(n),
     [VENDOR[vendor].limitEnv]: `${limit.requests}/${limit.windowMs / 1000}s`,
   };
+  const makeStack = (side) =>
+    Stack.create({
+      programDir: dirs[side],
+      stackName: "bench",
+      ...(side === "ours" && {
+        config: {
+          "exotel:baseUrl": `${sb.url}/exotel`,
+          "exotel:accountSid": ex.accountSid,
+          "plivo:baseUrl": `${sb.url}/plivo`,
+          "plivo:authId": pl.authId,
+          "apifonica:baseUrl": `${sb.url}/apifonica`,
+          "apifonica:accountSid": ap.accountSid,
+        },
+        secrets: {
+          "exotel:apiKey": ex.apiKey,
+          "exotel:apiToken": ex.apiToken,
+          "plivo:authToken": pl.authToken,
+          "apifonica:authToken": ap.authToken,
+        },
+      }),
+    });
   try {
     for (const side of ["ours", "baseline"]) {
       dirs[side] = await fs.mkdtemp(path.join(root, `.tmp-${side}-${vendor}-${n}-`));
@@ -413,26 +436,7 @@ async function benchOne(vendor, n, mode) {
         path.join(dirs[side], "index.js"),
         side === "ours" ? programOurs(vendor) : programBaseline(vendor),
       );
-      stacks[side] = await Stack.create({
-        programDir: dirs[side],
-        stackName: "bench",
-        ...(side === "ours" && {
-          config: {
-            "exotel:baseUrl": `${sb.url}/exotel`,
-            "exotel:accountSid": ex.accountSid,
-            "plivo:baseUrl": `${sb.url}/plivo`,
-            "plivo:authId": pl.authId,
-            "apifonica:baseUrl": `${sb.url}/apifonica`,
-            "apifonica:accountSid": ap.accountSid,
-          },
-          secrets: {
-            "exotel:apiKey": ex.apiKey,
-            "exotel:apiToken": ex.apiToken,
-            "plivo:authToken": pl.authToken,
-            "apifonica:authToken": ap.authToken,
-          },
-        }),
-      });
+      stacks[side] = await makeStack(side);
     }
     const runs = [];
     for (let rep = 0; rep < REPS; rep++) {
@@ -472,16 +476,20 @@ async function benchOne(vendor, n, mode) {
       }
       runs.push(run);
       if (!OPS.includes("destroy") && rep < REPS - 1) {
-        for (const side of order) await pulumiTimed(stacks[side], COMMANDS.destroy, env);
+        // Start the next repetition from nothing without paying for a destroy: forget the stacks'
+        // resources (stack rm --force) and let the sandbox reset forget the numbers.
+        for (const side of order) {
+          await stacks[side].remove();
+          await fs.mkdir(dirs[side], { recursive: true });
+          stacks[side] = await makeStack(side);
+        }
       }
     }
     return summarise(vendor, n, mode, limit, runs);
   } finally {
     for (const side of ["ours", "baseline"]) {
-      if (stacks[side]) {
-        await pulumiTimed(stacks[side], COMMANDS.destroy, env).catch(() => undefined);
-        await stacks[side].remove().catch(() => undefined);
-      }
+      // No destroy: the sandbox lives in memory, so forgetting the stack (rm --force) is enough.
+      if (stacks[side]) await stacks[side].remove().catch(() => undefined);
       if (dirs[side]) await fs.rm(dirs[side], { recursive: true, force: true });
     }
     await sb.close();
@@ -502,6 +510,8 @@ function summarise(vendor, n, mode, limit, runs) {
       floor,
       vsBaseline: ratio(oursMs, baseMs),
       vsFloor: ratio(oursMs, floor.ms),
+      // The engine's own work (the baseline) and the vendor work (the floor) overlap at best.
+      vsBound: ratio(oursMs, Math.max(baseMs, floor.ms)),
       requests: median(ours.map((x) => x.requests.total)),
       requestsVsFloor: ratio(median(ours.map((x) => x.requests.total)), floor.requests),
       listPages: median(ours.map((x) => x.requests.listPages)),
@@ -521,6 +531,48 @@ function summarise(vendor, n, mode, limit, runs) {
     };
   }
   return { vendor, n, mode, limit, reps: runs.length, ops, runs };
+}
+
+/**
+ * `__provider` text sizes, serialised here as pulumi.dynamic.Resource does: our shim, the baseline's
+ * no-op provider (create only), and a no-op provider with all seven methods (one line each), the
+ * state a "full" no-op baseline would have (two copies per resource).
+ */
+async function providerTexts() {
+  const pulumi = createRequire(path.join(repoRoot, "package.json"))("@pulumi/pulumi");
+  const { providerShim } = await import("../dist/sdk/shim.js");
+  // Named `provider` as in pulumi.dynamic.Resource: the captured variable's name is in the text.
+  const size = async (provider) =>
+    Buffer.byteLength((await pulumi.runtime.serializeFunction(() => provider, { allowSecrets: true })).text);
+  const minimal = {
+    async create(inputs) {
+      return { id: inputs.key, outs: inputs };
+    },
+  };
+  const full = {
+    async configure() {},
+    async check(_olds, news) {
+      return { inputs: news };
+    },
+    async diff() {
+      return {};
+    },
+    async create(inputs) {
+      return { id: inputs.key, outs: inputs };
+    },
+    async read(id, props) {
+      return { id, props };
+    },
+    async update(_id, _olds, news) {
+      return { outs: news };
+    },
+    async delete() {},
+  };
+  return {
+    ours: await size(providerShim("exophone")),
+    minimalNoop: await size(minimal),
+    fullNoop: await size(full),
+  };
 }
 
 const started = new Date();
@@ -544,7 +596,7 @@ for (const mode of LIMITS) {
       for (const [op, o] of Object.entries(r.ops)) {
         console.log(
           `${vendor} N=${n} ${mode} ${op}: ${o.oursMs} ms, ${o.vsBaseline}x baseline (${o.baselineMs} ms), ` +
-            `${o.vsFloor}x floor (${o.floor.ms} ms for ${o.floor.requests} requests); ${o.requests} requests, ` +
+            `${o.vsFloor}x floor (${o.floor.ms} ms for ${o.floor.requests} requests), ${o.vsBound}x max of both; ${o.requests} requests, ` +
             `${o.listPages} list pages; provider ${o.providerMiB} MiB vs ${o.baselineProviderMiB} MiB` +
             (o.state
               ? `; state ${o.state.filePerResource} B/resource vs ${o.baselineState.filePerResource} B (${o.stateVsBaseline}x)`
@@ -556,6 +608,7 @@ for (const mode of LIMITS) {
 }
 const report = {
   date: started.toISOString(),
+  providerTextBytes: await providerTexts(),
   finished: new Date().toISOString(),
   machine: { ...machine, loadAverageAtEnd: os.loadavg().map((x) => +x.toFixed(2)) },
   options: {
