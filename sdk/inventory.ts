@@ -532,31 +532,40 @@ async function checkEntry(
     );
   }
 
-  const refs: { callApp?: string; msgApp?: string } = {};
-  if (e.kind === "apifonica-number") {
-    for (const ref of APP_REFERENCE_KEYS) {
-      const target = extra[ref];
-      if (typeof target !== "string") continue;
-      const sidField = ref === "callApp" ? "callAppSid" : "msgAppSid";
-      if (fields[sidField] !== undefined) {
-        report(
-          ref,
-          `cannot be combined with ${sidField}; allowed: either ${ref} (an application of this file) or ${sidField} (a literal SID)`,
-        );
-      } else if (!appNames.includes(target)) {
-        report(
-          ref,
-          `"${target}" is not an application of this file; allowed: ${appNames.length > 0 ? appNames.join(", ") : "a name under apifonica.applications (there are none)"}`,
-        );
-      } else refs[ref] = target;
-    }
-  }
+  const refs = e.kind === "apifonica-number" ? appRefs(fields, extra, appNames, report) : {};
   if (problems.list.length > before) return undefined;
   const options: EntryOptions = {};
   if (typeof extra.protect === "boolean") options.protect = extra.protect;
   if (typeof extra.retainOnDelete === "boolean") options.retainOnDelete = extra.retainOnDelete;
   if (Array.isArray(extra.previousNames)) options.previousNames = extra.previousNames as string[];
   return { args: fields, options, refs };
+}
+
+/** An Apifonica number's `callApp`/`msgApp`: applications of the same file, not with a literal SID. */
+function appRefs(
+  fields: Record<string, unknown>,
+  extra: Record<string, unknown>,
+  appNames: string[],
+  report: (property: string, message: string) => void,
+): { callApp?: string; msgApp?: string } {
+  const refs: { callApp?: string; msgApp?: string } = {};
+  for (const ref of APP_REFERENCE_KEYS) {
+    const target = extra[ref];
+    if (typeof target !== "string") continue;
+    const sidField = ref === "callApp" ? "callAppSid" : "msgAppSid";
+    if (fields[sidField] !== undefined) {
+      report(
+        ref,
+        `cannot be combined with ${sidField}; allowed: either ${ref} (an application of this file) or ${sidField} (a literal SID)`,
+      );
+    } else if (!appNames.includes(target)) {
+      report(
+        ref,
+        `"${target}" is not an application of this file; allowed: ${appNames.length > 0 ? appNames.join(", ") : "a name under apifonica.applications (there are none)"}`,
+      );
+    } else refs[ref] = target;
+  }
+  return refs;
 }
 
 /** The exact numbers an entry names, in E.164, with the field path of each. */

@@ -115,6 +115,44 @@ describe("inventory problems", () => {
     expect(lines).toHaveLength(expected.length);
   });
 
+  test("a file without entries is refused unless it says allowEmpty: true", async () => {
+    for (const text of ["", "# nothing\n", "exotel:\n", "exotel: {}\nplivo:\n"]) {
+      const { inventory, problems } = await parseInventory(text, "numbers.yaml");
+      expect(inventory).toBeUndefined();
+      expect(problems.map(formatProblem)).toEqual([
+        "numbers.yaml:1:1: (file): has no entries: `pulumi up` of it would release every number the stack manages; allowed: at least one entry, or `allowEmpty: true` at the top of the file to release everything on purpose",
+      ]);
+    }
+    const allowed = await parseInventory("allowEmpty: true\nexotel: {}\n", "numbers.yaml");
+    expect(allowed.problems).toEqual([]);
+    expect(allowed.inventory?.allowEmpty).toBe(true);
+    const wrong = await parseInventory('allowEmpty: "yes"\n', "numbers.yaml");
+    expect(wrong.problems.map(formatProblem)).toEqual([
+      'numbers.yaml:1:13: allowEmpty: must be a boolean, got string "yes"; allowed: true or false',
+    ]);
+  });
+
+  test("previousNames must be earlier names, not names of entries of the file", async () => {
+    const text = `exotel:
+  a:
+    region: KA
+    previousNames: [old-a, b]
+  b:
+    region: DL
+    previousNames: [b]
+`;
+    const { problems } = await parseInventory(text, "numbers.yaml");
+    expect(problems.map(formatProblem)).toEqual([
+      'numbers.yaml:4:28: exotel.a.previousNames.1: "b" is the name of exotel.b (line 5); allowed: names the entry had before, used by no entry now',
+      'numbers.yaml:7:21: exotel.b.previousNames.0: "b" is the name of this entry; allowed: names the entry had before, used by no entry now',
+    ]);
+    const ok = await parseInventory(
+      text.replace(", b]", "]").replace("previousNames: [b]", "previousNames: [old-b]"),
+      "x",
+    );
+    expect(ok.inventory?.exotel.map((e) => e.options.previousNames)).toEqual([["old-a"], ["old-b"]]);
+  });
+
   test("YAML syntax errors carry their position", async () => {
     const { problems } = await parseInventory("exotel:\n  a: [\n", "bad.yaml");
     expect(problems.length).toBeGreaterThan(0);
