@@ -390,6 +390,8 @@ class Order {
   label: string | undefined;
   /** Some numbers were taken by their label (a crash recovery; see core/labels.ts). */
   tookByLabel = false;
+  /** Why buys of this operation were left uncertain (recorded as pending numbers). */
+  readonly uncertain: string[] = [];
 
   /**
    * Records what a buy answered. A number bought from a search result takes its details from that
@@ -469,7 +471,19 @@ class Order {
     if (out.outcome === "taken" && (await this.offered(e164).catch(() => false))) return false;
     this.fresh.add(e164);
     this.pendingNumbers.push(e164);
+    this.uncertain.push(
+      out.outcome === "uncertain" ? out.reason : `${e164}: ${out.reason}, and Plivo no longer offers it`,
+    );
     return true;
+  }
+
+  /** Ends the operation with an error when a buy was left uncertain: the state keeps the order. */
+  settleLater(): void {
+    if (this.uncertain.length === 0) return;
+    throw new Error(
+      `${this.uncertain.join("; ")}. Recorded as pending, and no other number was bought in its place; ` +
+        "`pulumi refresh` or `pulumi up` settles it (claimed if the account holds it, bought again if Plivo offers it for sale)",
+    );
   }
 
   /** Whether Plivo offers the number for sale (then it is certainly not held by anyone). */
@@ -783,6 +797,7 @@ async function create(news: Props): Promise<pulumi.dynamic.CreateResult> {
     await ownFromLabel(order);
     await fill(order, inputs.quantity ?? 1);
     await order.route();
+    order.settleLater();
   });
   const outs = order.outputs();
   return { id, outs: order.tookByLabel ? { ...outs, [TOOK_BY_LABEL]: true } : outs };
@@ -843,6 +858,7 @@ async function update(id: string, olds: Props, news: Props): Promise<pulumi.dyna
     }
     await fill(order, inputs.quantity ?? 1);
     await order.route();
+    order.settleLater();
   });
   return { outs: order.outputs() };
 }

@@ -169,6 +169,38 @@ describe("rents that fail ambiguously", () => {
   });
 });
 
+describe("Plivo buys that fail ambiguously", () => {
+  it("records an uncertain buy as pending without buying another, and a refresh claims it", async () => {
+    const before = await heldCount("plivo");
+    await fault(sb, {
+      vendor: "plivo",
+      method: "POST",
+      path: "/PhoneNumber/\\d+/$",
+      action: { type: "reset", when: "after" },
+    });
+    await fault(sb, {
+      vendor: "plivo",
+      method: "GET",
+      path: "/Number/\\d+/$",
+      action: { type: "status", status: 403 },
+      times: 0,
+    });
+    const news = await checked(plivo, { countryIso: "US", quantity: 1 });
+    const err = await failure(plivo.create!(news));
+    expect(err.name).toBe("PartialSuccessError");
+    expect(err.message).toMatch(/Recorded as pending, and no other number was bought/);
+    expect(err.properties).toMatchObject({ status: "pending", numbers: [], __provider: "shim-text" });
+    expect(await heldCount("plivo")).toBe(before + 1);
+    expect((await plivo.diff!(err.id, err.properties, news)).replaces).toEqual([]);
+    await admin(sb, "DELETE", "faults");
+    const read = await plivo.read!(err.id, err.properties);
+    expect(read.props).toMatchObject({ status: "fulfilled", pendingNumbers: [] });
+    expect(read.props!.numbers).toEqual(err.properties.pendingNumbers);
+    await plivo.delete!(err.id, read.props!);
+    expect(await heldCount("plivo")).toBe(before);
+  });
+});
+
 describe("partial results keep complete outputs", () => {
   it("Apifonica: a rent whose routing fails is kept with every output and __provider, and no replacement follows", async () => {
     const application = await app.create!(
@@ -292,6 +324,26 @@ describe("shared searches", () => {
     expect(searches).toBeLessThanOrEqual(12); // a search answers at most 10: 4 is the floor
     expect(await heldCount("apifonica")).toBe(before + 40);
     await pool(made, 8, (m) => num.delete!(m.id, m.outs));
+  });
+
+  it("ApifonicaApplication: an ambiguous create is not repeated and says why", async () => {
+    const before = (await holdings()).apifonicaApplications;
+    const count = (h: Holdings["apifonicaApplications"]) =>
+      Object.values(h).reduce((n, l) => n + l.length, 0);
+    await fault(sb, {
+      vendor: "apifonica",
+      method: "POST",
+      path: "/applications$",
+      action: { type: "reset", when: "after" },
+    });
+    const err = await failure(
+      app.create!(
+        await checked(app, { controller: "https://example.com/y", method: "POST", __identity: "p/s/app" }),
+      ),
+    );
+    expect(err.message).toMatch(/no list of applications/);
+    expect(err.message).toMatch(/named "pulumi:p\/s\/app#[0-9a-f]{8}"/);
+    expect(count((await holdings()).apifonicaApplications)).toBe(count(before) + 1); // one, never two
   });
 
   it("ApifonicaApplication: a create refused with 429 is asked again after Retry-After", async () => {
