@@ -184,11 +184,13 @@ async function previews(
 const stackKeysOf = (urns: string[]) => new Set(urns.map((u) => u.split("::").slice(0, 2).join("::")));
 
 /** Every other stack of the backend, from its state. */
-async function stateOnlyStacks(checked: Checked[], dirs: string[], progress: Progress) {
+async function stateOnlyStacks(checked: Checked[], refs: StackRef[], dirs: string[], progress: Progress) {
   const seen = stackKeysOf(checked.flatMap((c) => (c.preview.steps ?? []).map((s) => s.urn)));
   const out: { stack: string; managed: ManagedNumber[] }[] = [];
   const cwd = dirs[0] ?? ".";
+  const previewed = new Set(refs.filter((r) => path.resolve(r.cwd) === path.resolve(cwd)).map((r) => r.name));
   for (const name of await listStacks(cwd, true)) {
+    if (previewed.has(name)) continue;
     progress(`stack ${name}: pulumi stack export`);
     const resources = await stackResources({ name, cwd, label: name });
     const keys = stackKeysOf(resources.map((r) => r.urn));
@@ -268,8 +270,8 @@ async function readAccounts(
 async function report(args: Args, io: Io, redactWith: (s: string[]) => void): Promise<number> {
   const maxReleases = nonNegativeInt("--max-releases", args.values["max-releases"]);
   const progress = progressTo(io, args.values.quiet === true);
-  const { checked, dirs } = await previews(args, progress);
-  const stateOnly = args.values.backend ? await stateOnlyStacks(checked, dirs, progress) : [];
+  const { checked, refs, dirs } = await previews(args, progress);
+  const stateOnly = args.values.backend ? await stateOnlyStacks(checked, refs, dirs, progress) : [];
   const accountsChecked = args.values["no-accounts"] !== true;
   let reads: AccountRead[] = [];
   let notRead: NotRead[] = [];
