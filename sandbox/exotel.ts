@@ -226,7 +226,10 @@ export class ExotelApi implements VendorModule {
     const now = Date.now();
     this.state.counters.exotel += 1;
     const r: ExotelRented = {
-      sid: hashHex(this.state.seed, "exotel-sid", this.state.counters.exotel).slice(0, 32),
+      // `exotel-national-sids`: the list example's form, the national number, everywhere.
+      sid: this.variants.has("exotel-national-sids")
+        ? n.nationalForm
+        : hashHex(this.state.seed, "exotel-sid", this.state.counters.exotel).slice(0, 32),
       accountSid: account.id,
       e164: n.e164,
       friendlyName: emptyToNull(form.value.get("FriendlyName")) ?? n.nationalForm,

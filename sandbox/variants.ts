@@ -17,6 +17,8 @@ import { hashInt, isRecord } from "./util.js";
 export const VARIANTS = {
   "exotel-v2-national-sid":
     "Exotel v2 details know an ExoPhone by its national number (sid 01139585476, as the v2 example), not by the rent's 32-hex sid; the rent sid answers 404 there",
+  "exotel-national-sids":
+    "every Exotel sid (rent, list, get, update, release, v2) is the national number (the list example's 011XXXXXXX1), not a 32-hex id",
   "exotel-prices-as-numbers":
     "Exotel prices (one_time_price, rental_price, incoming_rate, incoming_pulse) are JSON numbers (the tables' Double) instead of strings",
   "exotel-url-rewrite":
@@ -45,6 +47,7 @@ export const VARIANT_NAMES = Object.keys(VARIANTS) as VariantName[];
 /** Pairs that contradict each other. */
 const EXCLUSIVE: ReadonlyArray<[VariantName, VariantName]> = [
   ["exotel-rent-national-only", "exotel-rent-e164-only"],
+  ["exotel-national-sids", "exotel-v2-national-sid"],
 ];
 
 /** Validates variant names; the error names every unknown one and what is allowed. */
