@@ -41,7 +41,9 @@ export const VARIANTS = {
     "deliberately different answers for the doctor's mismatch report: Exotel numbers lose rental_price and say capabilities.voice as a string, Plivo numbers call number_type type, Apifonica numbers call number_sid sid",
 } as const;
 
+/** The name of a variant. */
 export type VariantName = keyof typeof VARIANTS;
+/** Every variant's name, in the order of {@link VARIANTS}. */
 export const VARIANT_NAMES = Object.keys(VARIANTS) as VariantName[];
 
 /** Pairs that contradict each other. */
