@@ -17,6 +17,7 @@ import { requireSettingsFor } from "./core/config.js";
 export type KindProvider = Required<
   Pick<pulumi.dynamic.ResourceProvider, "check" | "diff" | "create" | "read" | "update" | "delete">
 > & {
+  /** Reads the stack's config; fails when the kind's vendor credentials are missing (preview runs it too). */
   configure(req: pulumi.dynamic.ConfigureRequest): Promise<void>;
 };
 
@@ -83,4 +84,4 @@ export function provider(kind: string): KindProvider {
   return impl;
 }
 
-export { setConfigSource } from "./core/config.js";
+export { type ConfigLookup, setConfigSource } from "./core/config.js";

@@ -43,6 +43,12 @@ export class ApifonicaApplication extends pulumi.dynamic.Resource {
   /** The events sent. */
   declare readonly events: pulumi.Output<string | null>;
 
+  /**
+   * Declares the resource.
+   * @param name The Pulumi resource name: unique in the stack, part of the URN (renaming it replaces the resource).
+   * @param args The inputs; a key that is not an input throws, naming it and the allowed inputs.
+   * @param opts Pulumi resource options, such as `protect: true`.
+   */
   constructor(name: string, args: ApifonicaApplicationArgs, opts?: pulumi.CustomResourceOptions) {
     assertInputKeys("ApifonicaApplication", name, args, INPUTS, OUTPUTS);
     super(

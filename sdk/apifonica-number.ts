@@ -85,7 +85,12 @@ export class ApifonicaNumber extends pulumi.dynamic.Resource {
   /** Whether messaging works on the number. */
   declare readonly messaging: pulumi.Output<boolean>;
   /** What the number supports. */
-  declare readonly capabilities: pulumi.Output<{ voice: boolean; messaging: boolean }>;
+  declare readonly capabilities: pulumi.Output<{
+    /** Takes voice calls. */
+    voice: boolean;
+    /** Sends and receives messages. */
+    messaging: boolean;
+  }>;
   /** Linked call application (null when none). */
   declare readonly callAppSid: pulumi.Output<string | null>;
   /** Linked messaging application (null when none). */
@@ -101,6 +106,12 @@ export class ApifonicaNumber extends pulumi.dynamic.Resource {
   /** Currency of the prices, e.g. `EUR`. */
   declare readonly currency: pulumi.Output<string | null>;
 
+  /**
+   * Declares the resource.
+   * @param name The Pulumi resource name: unique in the stack, part of the URN (renaming it replaces the resource).
+   * @param args The inputs; a key that is not an input throws, naming it and the allowed inputs.
+   * @param opts Pulumi resource options, e.g. `protect: true` for a number you cannot lose.
+   */
   constructor(name: string, args: ApifonicaNumberArgs, opts?: pulumi.CustomResourceOptions) {
     assertInputKeys("ApifonicaNumber", name, args, INPUTS, OUTPUTS, HINTS);
     super(

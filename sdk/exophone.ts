@@ -64,8 +64,18 @@ const OUTPUTS = [
 
 /** Connectivity of an ExoPhone as Exotel's monitoring last saw it. */
 export interface ExoPhoneConnectivity {
-  incomingCall: { status: string; alternateExophones: string[] };
-  outgoingCall: { status: string; alternateExophones: string[] };
+  /** Incoming calls. */
+  incomingCall: ExoPhoneCallConnectivity;
+  /** Outgoing calls. */
+  outgoingCall: ExoPhoneCallConnectivity;
+}
+
+/** One direction of an ExoPhone's connectivity. */
+export interface ExoPhoneCallConnectivity {
+  /** Exotel's status of the direction, e.g. `Active`. */
+  status: string;
+  /** ExoPhones Exotel uses in its place while it is down. */
+  alternateExophones: string[];
 }
 
 /**
@@ -96,7 +106,12 @@ export class ExoPhone extends pulumi.dynamic.Resource {
   /** Whether the number receives SMS. */
   declare readonly incomingSms: pulumi.Output<boolean>;
   /** What the number supports. */
-  declare readonly capabilities: pulumi.Output<{ voice: boolean; sms: boolean }>;
+  declare readonly capabilities: pulumi.Output<{
+    /** Takes voice calls. */
+    voice: boolean;
+    /** Receives SMS. */
+    sms: boolean;
+  }>;
   /** One-time price, as Exotel states it (decimal string). */
   declare readonly oneTimePrice: pulumi.Output<string>;
   /** Monthly rental, as Exotel states it (decimal string). */
@@ -114,6 +129,12 @@ export class ExoPhone extends pulumi.dynamic.Resource {
   /** Incoming and outgoing connectivity status and alternate ExoPhones (no check timestamps, so no false drift). */
   declare readonly connectivity: pulumi.Output<ExoPhoneConnectivity | null>;
 
+  /**
+   * Declares the resource.
+   * @param name The Pulumi resource name: unique in the stack, part of the URN (renaming it replaces the resource).
+   * @param args The inputs; a key that is not an input throws, naming it and the allowed inputs.
+   * @param opts Pulumi resource options, e.g. `protect: true` for a number you cannot lose.
+   */
   constructor(name: string, args: ExoPhoneArgs = {}, opts?: pulumi.CustomResourceOptions) {
     assertInputKeys("ExoPhone", name, args, INPUTS, OUTPUTS);
     super(

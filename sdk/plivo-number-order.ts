@@ -57,16 +57,27 @@ const OUTPUTS = ["status", "pendingDetails", "pendingNumbers", "details", "month
 
 /** One number of an order, as Plivo reports it. */
 export interface PlivoNumberDetail {
+  /** The number, E.164. */
   number: string;
+  /** The Plivo application it is linked to. */
   appId: string | null;
+  /** Its alias. */
   alias: string | null;
+  /** `local`, `national`, `tollfree` or `mobile`. */
   numberType: string;
+  /** Its region, as Plivo names it. */
   region: string | null;
+  /** Its country, as Plivo names it. */
   country: string | null;
+  /** Takes voice calls. */
   voiceEnabled: boolean;
+  /** Sends and receives SMS. */
   smsEnabled: boolean;
+  /** Sends and receives MMS. */
   mmsEnabled: boolean;
+  /** Monthly rental (decimal string, USD). */
   monthlyRentalRate: string;
+  /** When it was added to the account (Plivo's timestamp). */
   addedOn: string | null;
 }
 
@@ -100,6 +111,12 @@ export class PlivoNumberOrder extends pulumi.dynamic.Resource {
   /** Currency of the prices (`USD`). */
   declare readonly currency: pulumi.Output<string>;
 
+  /**
+   * Declares the resource.
+   * @param name The Pulumi resource name: unique in the stack, part of the URN (renaming it replaces the resource).
+   * @param args The inputs; a key that is not an input throws, naming it and the allowed inputs.
+   * @param opts Pulumi resource options, e.g. `protect: true` for numbers you cannot lose.
+   */
   constructor(name: string, args: PlivoNumberOrderArgs, opts?: pulumi.CustomResourceOptions) {
     assertInputKeys("PlivoNumberOrder", name, args, INPUTS, OUTPUTS);
     super(

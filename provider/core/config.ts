@@ -8,9 +8,10 @@
 import type * as pulumi from "@pulumi/pulumi";
 import type { RateLimit } from "./limiter.js";
 
-type Lookup = (key: string) => string | undefined;
+/** Looks a stack config key (`exotel:apiKey`) up; undefined when unset. */
+export type ConfigLookup = (key: string) => string | undefined;
 
-let stackConfig: Lookup = () => undefined;
+let stackConfig: ConfigLookup = () => undefined;
 
 /** Called by every kind's `configure`; the host runs it once per deserialised provider. */
 export async function configure(req: pulumi.dynamic.ConfigureRequest): Promise<void> {
@@ -37,7 +38,7 @@ export function requireSettingsFor(kind: string): void {
 }
 
 /** Tests and the CLI set configuration directly (the CLI has no Pulumi stack). */
-export function setConfigSource(lookup: Lookup): void {
+export function setConfigSource(lookup: ConfigLookup): void {
   stackConfig = lookup;
 }
 

@@ -115,6 +115,50 @@ describe("the packed package in a consumer project", () => {
     await expect(fs.access(path.join(pkg, "dist", "scripts"))).rejects.toThrow(); // the demo is not for users
   });
 
+  test("the package page resolves: LICENSE, CHANGELOG, metadata, and every relative link of the shipped docs", async () => {
+    const pkg = path.join(dir, "node_modules", "pulumi-phone-numbers");
+    const manifest = JSON.parse(await fs.readFile(path.join(pkg, "package.json"), "utf8")) as Record<
+      string,
+      unknown
+    >;
+    expect(manifest).toEqual(
+      expect.objectContaining({
+        license: "Apache-2.0",
+        repository: expect.objectContaining({ url: expect.stringMatching(/^git\+https:\/\//) }),
+        homepage: expect.stringMatching(/^https:\/\//),
+        bugs: expect.objectContaining({ url: expect.stringMatching(/^https:\/\//) }),
+        keywords: expect.arrayContaining(["pulumi", "exotel", "plivo", "apifonica"]),
+      }),
+    );
+    expect(await fs.readFile(path.join(pkg, "LICENSE"), "utf8")).toMatch(/Apache License\s+Version 2\.0/);
+    expect(await fs.readFile(path.join(pkg, "CHANGELOG.md"), "utf8")).toMatch(
+      /## Versioning policy[\s\S]*## State compatibility policy/,
+    );
+    // npm shows README.md on the package page; its relative links, and those of every document it
+    // links to, must name files the tarball ships.
+    const docs = (await fs.readdir(pkg, { recursive: true }))
+      .filter((f) => f.endsWith(".md") && !f.startsWith("node_modules"))
+      .sort();
+    expect(docs).toEqual(expect.arrayContaining(["README.md", "CHANGELOG.md", "sdk/INVENTORY.md"]));
+    const broken: string[] = [];
+    for (const doc of docs) {
+      const text = await fs.readFile(path.join(pkg, doc), "utf8");
+      for (const [, target] of text.matchAll(/\]\(([^)\s]+)\)/g)) {
+        if (/^(https?:|mailto:|#)/.test(target!)) continue;
+        const file = target!.split("#")[0]!;
+        const resolved = path.join(pkg, path.dirname(doc), file);
+        if (
+          !(await fs.access(resolved).then(
+            () => true,
+            () => false,
+          ))
+        )
+          broken.push(`${doc}: ${target}`);
+      }
+    }
+    expect(broken).toEqual([]);
+  });
+
   test("pulumi up (type-checked) rents, a second preview is clean, state holds no credential", async () => {
     expectExit(await stack!.up(), 0);
     expect(await holdings(sb)).toEqual({ exotel: 1, plivo: 1, apifonica: 1, apifonicaApplications: 1 });

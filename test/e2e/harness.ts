@@ -136,7 +136,8 @@ export async function makeConsumerProject(dir: string, options: ConsumerProjectO
       typescript: ours.devDependencies["typescript"],
     },
     dependencies: {
-      "@pulumi/pulumi": ours.dependencies["@pulumi/pulumi"],
+      // A peer of the package: the project's own copy, this repository's (the engine's) version.
+      "@pulumi/pulumi": ours.devDependencies["@pulumi/pulumi"],
       "pulumi-phone-numbers": `file:${path.resolve(options.tarball)}`,
       ...options.dependencies,
     },
