@@ -43,10 +43,13 @@ import {
   type PlivoNumberOrderInputs,
 } from "./plivo-number-order.js";
 
-/** The fields of each kind of entry as written in the file: the resource's inputs as plain values. */
+/** The fields of an `exotel` entry as written in the file: the ExoPhone's inputs as plain values. */
 export type ExotelEntryFields = ExoPhoneInputs;
+/** The fields of a `plivo` entry: the PlivoNumberOrder's inputs as plain values. */
 export type PlivoEntryFields = PlivoNumberOrderInputs;
+/** The fields of an `apifonica.applications` entry: the ApifonicaApplication's inputs. */
 export type ApifonicaApplicationEntryFields = ApifonicaApplicationInputs;
+/** The fields of an `apifonica.numbers` entry: the ApifonicaNumber's inputs as plain values. */
 export type ApifonicaNumberEntryFields = ApifonicaNumberInputs;
 
 /**
@@ -68,8 +71,11 @@ function loadCheckers(): Promise<Checkers> {
 
 /** One problem of an inventory file, at a 1-based line and column. */
 export interface InventoryProblem {
+  /** The file name as given to {@link parseInventory} or {@link loadInventory}. */
   file: string;
+  /** 1-based line of the problem. */
   line: number;
+  /** 1-based column of the problem. */
   column: number;
   /** Dotted path, e.g. `exotel.support-bangalore.voiceUrl`. */
   field: string;
@@ -83,7 +89,9 @@ export function formatProblem(p: InventoryProblem): string {
 
 /** Thrown by {@link loadInventory} when the file has problems; its message lists every one. */
 export class InventoryError extends Error {
+  /** Every problem of the file, in file order. */
   declare readonly problems: InventoryProblem[];
+  /** @param problems every problem found (the message lists them all). */
   constructor(problems: InventoryProblem[]) {
     super(
       `${problems.length} problem${problems.length === 1 ? "" : "s"} in the inventory file (nothing was declared):\n` +
@@ -99,7 +107,9 @@ export class InventoryError extends Error {
 
 /** The Pulumi resource options an entry may carry. */
 export interface EntryOptions {
+  /** Pulumi `protect`: the resource cannot be deleted (its number released) until the flag is removed. */
   protect?: boolean;
+  /** Pulumi `retainOnDelete`: removing the entry drops it from the stack but keeps the number rented. */
   retainOnDelete?: boolean;
   /** Earlier resource names of the entry, declared as Pulumi aliases. */
   previousNames?: string[];
@@ -107,34 +117,57 @@ export interface EntryOptions {
 
 /** A validated entry: its resource name, line and the resource's fields as written. */
 export interface InventoryEntry<F> {
+  /** The Pulumi resource name (the entry's key). */
   name: string;
+  /** 1-based line of the entry's key. */
   line: number;
+  /** The resource's fields as written. */
   args: F;
+  /** The entry's Pulumi resource options. */
   options: EntryOptions;
 }
 
 /** A validated Apifonica number entry; `callApp`/`msgApp` name applications of the same file. */
 export interface ApifonicaNumberEntry extends InventoryEntry<ApifonicaNumberEntryFields> {
+  /** Resource name of the application (of the same file) whose applicationSid becomes `callAppSid`. */
   callApp?: string;
+  /** Resource name of the application (of the same file) whose applicationSid becomes `msgAppSid`. */
   msgApp?: string;
 }
 
 /** An inventory file read and validated, before any resource is declared. */
 export interface ParsedInventory {
+  /** The file name used in problem positions. */
   file: string;
+  /** The `exotel` entries, in file order. */
   exotel: InventoryEntry<ExotelEntryFields>[];
+  /** The `plivo` entries, in file order. */
   plivo: InventoryEntry<PlivoEntryFields>[];
+  /** The `apifonica.applications` entries, in file order. */
   apifonicaApplications: InventoryEntry<ApifonicaApplicationEntryFields>[];
+  /** The `apifonica.numbers` entries, in file order. */
   apifonicaNumbers: ApifonicaNumberEntry[];
   /** The file says `allowEmpty: true`. */
   allowEmpty: boolean;
 }
 
+/** What {@link parseInventory} returns: the entries when the file has no problem, else every problem. */
+export interface ParseResult {
+  /** The validated entries; undefined when the file has any problem. */
+  inventory?: ParsedInventory;
+  /** Every problem, in file order (empty when the file is valid). */
+  problems: InventoryProblem[];
+}
+
 /** The resources declared from an inventory file, by resource name. */
 export interface Inventory {
+  /** The `exotel` entries' resources, by resource name. */
   exotel: Record<string, ExoPhone>;
+  /** The `plivo` entries' resources, by resource name. */
   plivo: Record<string, PlivoNumberOrder>;
+  /** The `apifonica.applications` entries' resources, by resource name. */
   apifonicaApplications: Record<string, ApifonicaApplication>;
+  /** The `apifonica.numbers` entries' resources, by resource name. */
   apifonicaNumbers: Record<string, ApifonicaNumber>;
   /** Every entry's number (ExoPhone, ApifonicaNumber) or numbers (PlivoNumberOrder), by resource name. */
   numbers: Record<string, pulumi.Output<string> | pulumi.Output<string[]>>;
@@ -281,10 +314,7 @@ interface RawEntry {
  * `allowEmpty: true` (an empty file, as a failed `export > numbers.yaml` leaves, would release every
  * number of the stack).
  */
-export async function parseInventory(
-  text: string,
-  file: string,
-): Promise<{ inventory?: ParsedInventory; problems: InventoryProblem[] }> {
+export async function parseInventory(text: string, file: string): Promise<ParseResult> {
   const lineCounter = new LineCounter();
   const problems = new Problems(file, lineCounter);
   const doc = parseDocument(text, { lineCounter, uniqueKeys: false, prettyErrors: false });
@@ -608,6 +638,7 @@ export async function readInventory(file: string): Promise<ParsedInventory> {
   return inventory;
 }
 
+/** Options of {@link loadInventory} and {@link declareInventory}. */
 export interface LoadInventoryOptions {
   /** Options applied to every resource (an entry's `protect`/`retainOnDelete` override them). */
   resourceOptions?: pulumi.CustomResourceOptions;
