@@ -44,11 +44,11 @@ function registry(): Registry {
  * The vendor counts a request when it arrives, we count it when we send it; latencies differ per
  * request (a slow connection or a queued request reaches the vendor a second or more later than it
  * was counted), so pad the window to stay under the limit whatever the vendor's window algorithm:
- * 20% of the window, at least 50 ms, at most 5 s (Plivo's 300 per 5 s becomes 300 per 6 s;
- * Exotel's 200 per minute, 200 per 65 s).
+ * 20% of the window, at least 50 ms, at most 2 s (Plivo's 300 per 5 s becomes 300 per 6 s;
+ * Exotel's 200 per minute, 200 per 62 s).
  */
 function paddedInterval(windowMs: number): number {
-  return windowMs + Math.min(5000, Math.max(50, Math.ceil(windowMs * 0.2)));
+  return windowMs + Math.min(2000, Math.max(50, Math.ceil(windowMs * 0.2)));
 }
 
 function validate(key: string, limit: RateLimit): RateLimit {

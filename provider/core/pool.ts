@@ -16,7 +16,11 @@ export interface PoolOptions {
   ttlMs: number;
 }
 
-const DEFAULTS: PoolOptions = { ttlMs: 30_000 };
+/**
+ * Five minutes: creates queued behind a vendor's rate limit keep using one search's candidates; a
+ * candidate someone else rented meanwhile costs one refused rent and the next candidate is tried.
+ */
+const DEFAULTS: PoolOptions = { ttlMs: 300_000 };
 
 export class CandidatePool<C> {
   private queue: C[] = [];

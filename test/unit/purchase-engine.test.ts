@@ -36,7 +36,7 @@ describe("purchase", () => {
     let looks = 0;
     const out = await purchase({
       what: "rent",
-      settle: fast,
+      settle: { ...fast, windowMs: 10_000 }, // found on the third look, long before the window ends
       buy: async () => {
         throw ambiguous();
       },
