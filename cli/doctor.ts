@@ -22,8 +22,8 @@ import {
   exotelAvailableNumberSchema,
   exotelListSchema,
   exotelNationalForm,
+  exotelNumberAnswerSchema,
   exotelNumberDetailsSchema,
-  exotelNumberSchema,
   exotelV2EnvelopeSchema,
 } from "../provider/exotel/client.js";
 import {
@@ -322,7 +322,7 @@ async function exotel(
     "read one number (v2_beta)",
     `${beta}/IncomingPhoneNumbers/${encodeURIComponent(sid)}`,
     {},
-    exotelNumberSchema,
+    exotelNumberAnswerSchema,
   );
   if (/^[0-9a-f]{32}$/i.test(sid)) report.notes.push("list sids are 32-hex ids (the rent example's form)");
   else if (sid === exotelNationalForm(e164))

@@ -112,7 +112,7 @@ export class ExotelApi implements VendorModule {
       }
       const rented = this.state.exotel.get(a);
       const mine = rented && rented.accountSid === account.id ? rented : undefined;
-      if (m === "GET") return mine ? { status: 200, body: this.ipn(mine) } : this.notFound(a);
+      if (m === "GET") return mine ? { status: 200, body: this.answer(mine) } : this.notFound(a);
       if (m === "PUT") return mine ? this.update(req, mine) : this.notFound(a);
       if (m === "DELETE") return mine ? this.release(mine) : this.notFound(a);
       return restException(405, "Method not allowed");
@@ -282,7 +282,7 @@ export class ExotelApi implements VendorModule {
     if (f.has("SMSUrl")) r.smsUrl = this.stored(emptyToNull(f.get("SMSUrl")));
     r.updated = Date.now();
     this.state.changed();
-    return { status: 200, body: this.ipn(r) };
+    return { status: 200, body: this.answer(r) };
   }
 
   /** A flow URL as this sandbox stores it (`exotel-url-rewrite` normalises the host). */
@@ -301,6 +301,14 @@ export class ExotelApi implements VendorModule {
     if (!n)
       throw new Error(`rented Exotel number ${r.e164} is not in the catalog (state from another seed?)`);
     return n;
+  }
+
+  /** The get-one and update answer: the full object, or under `exotel-abridged-answers` the 2026 pages' subset. */
+  private answer(r: ExotelRented) {
+    const full = this.ipn(r);
+    if (!this.variants.has("exotel-abridged-answers")) return full;
+    const { sid, account_sid, phone_number, friendly_name, voice_url, sms_url, date_updated, uri } = full;
+    return { sid, account_sid, phone_number, friendly_name, voice_url, sms_url, date_updated, uri };
   }
 
   /** The v2_beta IncomingPhoneNumber object, keys in the documented order. */

@@ -19,6 +19,8 @@ export const VARIANTS = {
     "Exotel v2 details know an ExoPhone by its national number (sid 01139585476, as the v2 example), not by the rent's 32-hex sid; the rent sid answers 404 there",
   "exotel-national-sids":
     "every Exotel sid (rent, list, get, update, release, v2) is the national number (the list example's 011XXXXXXX1), not a 32-hex id",
+  "exotel-abridged-answers":
+    "Exotel get-one and update answer an abridged object (sid, account_sid, phone_number, friendly_name, voice_url, sms_url, date_updated, uri), as the 2026 pages show them; rent and list keep the full object",
   "exotel-prices-as-numbers":
     "Exotel prices (one_time_price, rental_price, incoming_rate, incoming_pulse) are JSON numbers (the tables' Double) instead of strings",
   "exotel-url-rewrite":

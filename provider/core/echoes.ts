@@ -65,6 +65,7 @@ export function recordEchoes(
       continue;
     }
     const answer = stored[field];
+    if (answer === undefined) continue; // an abridged answer says nothing about the field
     if (typeof answer === "string" && answer !== value) {
       out[field] = { sent: value, stored: answer };
       const key = `${what}\n${field}\n${value}\n${answer}`;

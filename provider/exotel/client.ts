@@ -94,8 +94,14 @@ const ipnFields = {
   uri: z.string().optional(),
 };
 
-/** An IncomingPhoneNumber (rented ExoPhone) as returned by rent, get, update and list. */
+/** An IncomingPhoneNumber (rented ExoPhone) as returned by rent and list. */
 export const exotelNumberSchema = z.looseObject(ipnFields);
+
+/**
+ * An IncomingPhoneNumber as get-one and update answer it. The 2026 pages show abridged subsets of the
+ * object for those two, so only `sid` is required; a field left out says nothing about its value.
+ */
+export const exotelNumberAnswerSchema = exotelNumberSchema.partial().required({ sid: true });
 
 /**
  * One side of `connectivity`. `status` is `active`, `major_outage` or `partial_network_outage` today;
@@ -154,6 +160,7 @@ const releaseSchema = z
 
 export type ExotelAvailableNumber = z.infer<typeof exotelAvailableNumberSchema>;
 export type ExotelNumber = z.infer<typeof exotelNumberSchema>;
+export type ExotelNumberAnswer = z.infer<typeof exotelNumberAnswerSchema>;
 export type ExotelNumberDetails = z.infer<typeof exotelNumberDetailsSchema>;
 export type ExotelNumberType = "Landline" | "Mobile" | "TollFree";
 
@@ -189,17 +196,18 @@ export interface ExotelClient {
     smsUrl?: string;
     friendlyName?: string;
   }): Promise<ExotelNumber>;
-  getNumber(sid: string): Promise<ExotelNumber>;
+  /** The v2_beta record; fields the answer leaves out are undefined (abridged answers). */
+  getNumber(sid: string): Promise<ExotelNumberAnswer>;
   /** The v2 details (with connectivity), envelope unwrapped; envelope errors become `VendorApiError`. */
   getNumberDetails(sid: string): Promise<ExotelNumberDetails>;
   /** Every rented number, fetching page N+1 only once page N is consumed. */
   listNumbers(opts?: ExotelListOptions): AsyncIterable<ExotelNumber>;
   listNumberPages(opts?: ExotelListOptions): AsyncIterable<ExotelNumber[]>;
-  /** Partial update: undefined keeps a field, null clears it (sent as an empty value). */
+  /** Partial update: undefined keeps a field, null clears it (sent as an empty value). The answer may be abridged. */
   updateNumber(
     sid: string,
     p: { voiceUrl?: string | null; smsUrl?: string | null; friendlyName?: string | null },
-  ): Promise<ExotelNumber>;
+  ): Promise<ExotelNumberAnswer>;
   releaseNumber(sid: string): Promise<void>;
 }
 
@@ -404,7 +412,7 @@ function buildClient(account: ExotelAccount, http: VendorHttp): ExotelClient {
         operation: "getNumber",
         method: "GET",
         path: `${numbers}/${seg(sid)}`,
-        schema: exotelNumberSchema,
+        schema: exotelNumberAnswerSchema,
       });
     },
 
@@ -457,7 +465,7 @@ function buildClient(account: ExotelAccount, http: VendorHttp): ExotelClient {
           SMSUrl: clearable(p.smsUrl),
           FriendlyName: clearable(p.friendlyName),
         },
-        schema: exotelNumberSchema,
+        schema: exotelNumberAnswerSchema,
       });
     },
 

@@ -50,6 +50,7 @@ import {
   type ExotelAvailableNumber,
   type ExotelClient,
   type ExotelNumber,
+  type ExotelNumberAnswer,
   type ExotelNumberDetails,
   exotelClient,
   exotelNationalForm,
@@ -176,34 +177,41 @@ function connectivityOf(d: ExotelNumberDetails): Connectivity {
  * echoes carry over); `sent`: the URLs just written, whose stored form is recorded as an echo.
  */
 function outputsOf(
-  n: ExotelNumber | ExotelNumberDetails,
+  n: ExotelNumber | ExotelNumberDetails | ExotelNumberAnswer,
   inputs: Props,
   previous?: Props,
   sent?: { voiceUrl?: string | null; smsUrl?: string | null },
 ): ExoPhoneOutputs {
-  const urls = { voiceUrl: n.voice_url ?? null, smsUrl: n.sms_url ?? null };
+  // Get-one and update may answer an abridged object: a field left out keeps its last known value.
+  const prev = (previous ?? {}) as Partial<ExoPhoneOutputs>;
+  const text = (v: string | undefined, last: string | undefined, fallback = "") => v ?? last ?? fallback;
+  const urls = { voiceUrl: n.voice_url, smsUrl: n.sms_url };
   const echoes = sent
     ? recordEchoes("Exotel", { voiceUrl: sent.voiceUrl, smsUrl: sent.smsUrl }, urls, echoesOf(previous))
     : echoesOf(previous);
+  const url = (field: "voiceUrl" | "smsUrl", live: string | null | undefined) =>
+    live === undefined ? (prev[field] ?? null) : throughEchoes(echoes, field, live);
+  const caps = n.capabilities ?? prev.capabilities;
+  const phone = n.phone_number ?? prev.phoneNumber ?? "";
   const out: ExoPhoneOutputs = {
     stateVersion: STATE_VERSION,
     sid: n.sid,
-    phoneNumber: toE164(n.phone_number) ?? n.phone_number,
-    friendlyName: n.friendly_name ?? null,
-    voiceUrl: throughEchoes(echoes, "voiceUrl", urls.voiceUrl),
-    smsUrl: throughEchoes(echoes, "smsUrl", urls.smsUrl),
-    country: n.country,
-    region: n.region,
-    numberType: n.number_type,
-    incomingSms: n.capabilities.sms === true,
-    capabilities: { voice: n.capabilities.voice === true, sms: n.capabilities.sms === true },
-    oneTimePrice: n.one_time_price,
-    rentalPrice: n.rental_price,
-    monthlyRental: n.rental_price,
-    incomingRate: n.incoming_rate,
-    incomingPulse: n.incoming_pulse,
-    currency: n.currency ?? "INR",
-    vanityNumber: n.vanity_number === true,
+    phoneNumber: toE164(phone) ?? phone,
+    friendlyName: n.friendly_name === undefined ? (prev.friendlyName ?? null) : n.friendly_name,
+    voiceUrl: url("voiceUrl", urls.voiceUrl),
+    smsUrl: url("smsUrl", urls.smsUrl),
+    country: text(n.country, prev.country),
+    region: text(n.region, prev.region),
+    numberType: text(n.number_type, prev.numberType),
+    incomingSms: caps ? caps.sms === true : prev.incomingSms === true,
+    capabilities: { voice: caps?.voice === true, sms: caps?.sms === true },
+    oneTimePrice: text(n.one_time_price, prev.oneTimePrice),
+    rentalPrice: text(n.rental_price, prev.rentalPrice),
+    monthlyRental: text(n.rental_price, prev.monthlyRental),
+    incomingRate: text(n.incoming_rate, prev.incomingRate),
+    incomingPulse: text(n.incoming_pulse, prev.incomingPulse),
+    currency: text(n.currency, prev.currency, "INR"),
+    vanityNumber: n.vanity_number === undefined ? prev.vanityNumber === true : n.vanity_number === true,
     // The list API has no connectivity; a batched read keeps the last one seen.
     connectivity:
       "connectivity" in n && n.connectivity
@@ -243,7 +251,7 @@ const rules: FieldRules = {
 interface Account {
   api: ExotelClient;
   account: string;
-  reader: InventoryReader<ExotelNumber | ExotelNumberDetails>;
+  reader: InventoryReader<ExotelNumber | ExotelNumberDetails | ExotelNumberAnswer>;
   /** Numbers by E.164, for adoption: Exotel has no lookup by number, so adopting many shares walks. */
   byNumber: InventoryReader<ExotelNumber>;
   /** Numbers carrying an identity label (FriendlyName), from one walk per process. */
@@ -263,7 +271,7 @@ function client(): Account {
       ),
       api,
       account,
-      reader: new InventoryReader(
+      reader: new InventoryReader<ExotelNumber | ExotelNumberDetails | ExotelNumberAnswer>(
         () => api.listNumberPages({ pageSize: 100 }),
         (n) => n.sid,
       ),
@@ -477,7 +485,7 @@ async function adopt(
   if (Object.keys(routing).length === 0) return { id: held.sid, outs };
   try {
     const updated = await c.api.updateNumber(held.sid, routing);
-    return { id: held.sid, outs: outputsOf(updated, inputs, undefined, urlsSent(routing)) };
+    return { id: held.sid, outs: outputsOf(updated, inputs, outs as unknown as Props, urlsSent(routing)) };
   } catch (err) {
     throw new PartialSuccessError(
       held.sid,
@@ -567,7 +575,7 @@ async function liveOf(
   c: Account,
   sid: string,
   e164: string | undefined,
-): Promise<ExotelNumber | ExotelNumberDetails | undefined> {
+): Promise<ExotelNumber | ExotelNumberDetails | ExotelNumberAnswer | undefined> {
   const details = await detailsOf(c.api, sid, e164);
   if (details) return details;
   const record = await unlessGone(c.api.getNumber(sid));

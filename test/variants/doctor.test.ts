@@ -116,7 +116,7 @@ describe("phone-numbers doctor", () => {
         expect.arrayContaining([
           "authenticate and list numbers: incoming_phone_numbers.*.rental_price ((absent))",
           'authenticate and list numbers: incoming_phone_numbers.*.capabilities.voice ("yes")',
-          "read one number (v2_beta): rental_price ((absent))",
+          'read one number (v2_beta): capabilities.voice ("yes")',
           "read details and connectivity (v2, by sid): response.0.data.rental_price ((absent))",
           "search numbers for sale: *.rental_price ((absent))",
         ]),

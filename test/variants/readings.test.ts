@@ -366,6 +366,25 @@ describe("liberal reading", () => {
   });
 });
 
+describe("abridged answers", () => {
+  it("an update answered with a subset of the object keeps every other output as it was", async () => {
+    await inVariant(["exotel-abridged-answers"], async (sb) => {
+      const news = await checked(exophone, { region: "KA", voiceUrl: "https://example.com/a" });
+      const created = await exophone.create!(news);
+      const read = await exophone.read!(created.id, created.outs);
+      const changed = { ...news, voiceUrl: "https://example.com/b" };
+      const updated = await exophone.update!(created.id, read.props!, changed);
+      expect(updated.outs).toEqual({ ...read.props, voiceUrl: "https://example.com/b" });
+      const raw = await vendor(sb, "exotel", "GET", `/IncomingPhoneNumbers/${created.id}`);
+      expect(raw.json).not.toHaveProperty("rental_price");
+      expect(await exotel(sb).getNumber(created.id)).toMatchObject({
+        sid: created.id,
+        voice_url: "https://example.com/b",
+      });
+    });
+  });
+});
+
 describe("vendor-normalised echoes", () => {
   it("a flow URL Exotel stores as https://my.exotel.in is no drift, said once; a real change still is", async () => {
     await inVariant(["exotel-url-rewrite"], async (sb) => {
