@@ -92,6 +92,8 @@ const VENDOR = {
     extra: { voiceUrl: "https://my.exotel.com/bench/exoml/start_voice/1" },
     perSearch: 50,
     isListPage: (r) => r.method === "GET" && /\/IncomingPhoneNumbers\/?$/.test(r.path),
+    // v2_beta lists 100 numbers a page
+    listPages: (n) => Math.ceil(n / 100),
     limitEnv: "EXOTEL_RATE_LIMIT",
   },
   plivo: {
@@ -104,6 +106,8 @@ const VENDOR = {
     extra: { quantity: 1 },
     perSearch: Number.POSITIVE_INFINITY,
     isListPage: (r) => r.method === "GET" && /\/Number\/?$/.test(r.path),
+    // Plivo's page is at most 20 numbers
+    listPages: (n) => Math.ceil(n / 20),
     limitEnv: "PLIVO_RATE_LIMIT",
   },
   apifonica: {
@@ -115,6 +119,8 @@ const VENDOR = {
     extra: {},
     perSearch: 10,
     isListPage: (r) => r.method === "GET" && /\/numbers\/?$/.test(r.path),
+    // at most 20 a page, two lists: the numbers and their costs (balance/numbers, for monthlyRental)
+    listPages: (n) => 2 * Math.ceil(n / 20),
     limitEnv: "APIFONICA_RATE_LIMIT",
   },
 };
@@ -136,7 +142,7 @@ function searchesFor(vendor, n) {
  * (each resource's requests one after another, N resources `PARALLEL` at a time, plus searches).
  */
 function floorOf(vendor, op, n, limit) {
-  const pages = Math.ceil(n / 100);
+  const pages = VENDOR[vendor].listPages(n);
   let requests;
   let roundTrips;
   if (op === "up") {
