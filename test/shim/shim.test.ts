@@ -290,7 +290,7 @@ describe("provider shim, serialised and loaded as Pulumi does", () => {
       // later calls reach the shim's methods without configure.
       const outcomes = await call(
         bare,
-        ["check", ...METHODS].map((method) => [
+        (["check", ...METHODS] as Method[]).map((method) => [
           "exophone",
           method,
           ["sid", { phoneNumber: "+918047091234" }],
