@@ -183,7 +183,29 @@ export type FailureClass =
   | "swallowed delete error"
   | "429 surfaced"
   | "record without __provider"
-  | "spurious replacement";
+  | "spurious replacement"
+  | "orphan application"
+  | "injected 429 outlasted retries";
+
+/** What must never happen. */
+export const INVARIANTS: readonly FailureClass[] = [
+  "number in no state",
+  "double purchase",
+  "non-converging rerun",
+  "swallowed delete error",
+  "429 surfaced",
+  "record without __provider",
+  "spurious replacement",
+];
+
+/**
+ * Counted and reported, not invariants: Apifonica has no list of applications, so an application
+ * whose create answer was lost cannot be found (the create fails loudly, saying so, and records
+ * nothing; an application costs nothing); and under the campaign's fault storm (about 40% of
+ * requests faulted) a request can meet a fault on every one of its five attempts, the last a 429.
+ * Whether a 429 reaches the user under the vendors' real limits is checked by `runRateLimitCheck`.
+ */
+export const NOTED: readonly FailureClass[] = ["orphan application", "injected 429 outlasted retries"];
 
 export interface Failure {
   class: FailureClass;
@@ -214,8 +236,12 @@ export interface CampaignOptions {
    * reproduction); `*` matches any vendor, operation or kind.
    */
   only?: readonly string[];
+  /** Cells never injected (same form as `only`): known failures kept out of npm test. */
+  exclude?: readonly string[];
   /** Operations each slot runs one after another in a faulted round (amortises the round barrier). */
   opsPerRound?: number;
+  /** Stop (between rounds) once every kind has fired this many times. */
+  targetPerKind?: number;
   /** Stop after this long (ms), between rounds. */
   budgetMs?: number;
   log?: (line: string) => void;
@@ -336,6 +362,7 @@ function errorInfo(err: unknown): { message: string; id?: string; properties?: P
   };
 }
 
+const injected = (info: { message: string }) => /sandbox fault f\d+/i.test(info.message);
 const is429 = (info: { message: string; status?: number }) =>
   info.status === 429 || /\bHTTP 429\b|\b429\b.*too many/i.test(info.message);
 
@@ -414,7 +441,12 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRes
 
   /** What the engine records from an error: the record with the error's properties, if it has an id. */
   const recordFromError = (slot: Slot, info: ReturnType<typeof errorInfo>, op: string) => {
-    if (is429(info)) fail("429 surfaced", slot, `${op}: ${info.message}`);
+    if (is429(info))
+      fail(
+        injected(info) ? "injected 429 outlasted retries" : "429 surfaced",
+        slot,
+        `${op}: ${info.message}`,
+      );
     if (info.id === undefined) return false;
     const properties = info.properties ?? {};
     if (typeof properties.__provider !== "string")
@@ -452,7 +484,12 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRes
       return undefined;
     } catch (err) {
       const info = errorInfo(err);
-      if (is429(info)) fail("429 surfaced", slot, `read: ${info.message}`);
+      if (is429(info))
+        fail(
+          injected(info) ? "injected 429 outlasted retries" : "429 surfaced",
+          slot,
+          `read: ${info.message}`,
+        );
       return info.message;
     }
   }
@@ -489,7 +526,12 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRes
       return undefined;
     } catch (err) {
       const info = errorInfo(err);
-      if (is429(info)) fail("429 surfaced", slot, `delete: ${info.message}`);
+      if (is429(info))
+        fail(
+          injected(info) ? "injected 429 outlasted retries" : "429 surfaced",
+          slot,
+          `delete: ${info.message}`,
+        );
       return info.message;
     }
   }
@@ -523,7 +565,11 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRes
           s.vendor === vendor &&
           (n.startsWith("app") ? s.kind === "apifonica-application" : s.kind !== "apifonica-application"),
       )!;
-      fail(cls, owner, `${phase}: ${vendor} holds ${n}, which no record in state names`);
+      fail(
+        n.startsWith("app") ? "orphan application" : cls,
+        owner,
+        `${phase}: ${vendor} holds ${n}, which no record in state names`,
+      );
     }
     return lost;
   }
@@ -548,6 +594,7 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRes
             typeof options.probability === "number" ? options.probability : (options.probability[kind] ?? 0);
           if (probability <= 0) continue;
           if (options.only && !options.only.some((c) => cellMatches(c, vendor, o.op, kind))) continue;
+          if (options.exclude?.some((c) => cellMatches(c, vendor, o.op, kind))) continue;
           k++;
           rules.push(
             adminRequest(sb, "POST", "faults", {
@@ -647,7 +694,7 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRes
       const before = excessSeen.get(kindGroup) ?? 0;
       if (excess > before) {
         fail(
-          "double purchase",
+          isApp ? "orphan application" : "double purchase",
           group[0]!,
           `${kindGroup}: ${ofKind.length} held for ${declared} declared after a clean rerun (${excess - before} more than before)`,
           excess - before,
@@ -669,6 +716,8 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRes
     await rerun();
     for (round = 1; round <= options.rounds; round++) {
       if (options.budgetMs !== undefined && Date.now() - started > options.budgetMs) break;
+      const target = options.targetPerKind;
+      if (target !== undefined && options.kinds.every((k) => (faults[k] ?? 0) >= target)) break;
       await installFaults();
       await pool(
         slots,
@@ -719,6 +768,8 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRes
     "429 surfaced": 0,
     "record without __provider": 0,
     "spurious replacement": 0,
+    "orphan application": 0,
+    "injected 429 outlasted retries": 0,
   } as Record<FailureClass, number>;
   for (const f of failures) totals[f.class] += f.count;
   return {
@@ -744,4 +795,109 @@ function kindOf(a: Record<string, unknown>): FaultKind {
   if (a.type === "reset") return a.when === "before" ? "reset-before" : "reset-after";
   if (a.type === "latency") return a.apply === "start" ? "latency-apply-start" : "latency-apply-end";
   return "malformed";
+}
+
+export interface RateLimitResult {
+  vendor: Vendor;
+  requests: number;
+  /** 429s the sandbox's own limiter answered (the provider's limiter should make these rare). */
+  refusedBySandbox: number;
+  /** 429s that reached the caller: must be 0. */
+  surfaced: string[];
+  /** Any other error (there are no injected faults here): must be empty. */
+  errors: string[];
+  /** Numbers left held after the deletes: must be 0. */
+  leftHeld: number;
+  durationMs: number;
+}
+
+/**
+ * No 429 reaches the caller under the vendors' default limits: a sandbox with its default per-account
+ * budgets (Exotel 200/60 s, Plivo 300/5 s, Apifonica 100/10 s), the provider with its default limiter,
+ * no injected fault, and `resources` creates, three refresh-and-update passes and deletes of one
+ * vendor's resources, 20 at a time: more requests than one window allows.
+ */
+export async function runRateLimitCheck(vendor: Vendor, resources: number): Promise<RateLimitResult> {
+  const started = Date.now();
+  const mod = await loadProvider();
+  const sb = await startSandbox({ port: 0, quiet: true });
+  const { config, secrets } = sandboxStackConfig(sb);
+  const settings: Record<string, string> = { ...config, ...secrets };
+  mod.setConfigSource((k) => settings[k]);
+  const kind: Kind =
+    vendor === "exotel" ? "exophone" : vendor === "plivo" ? "plivo-number-order" : "apifonica-number";
+  const provider = mod.provider(kind);
+  await provider.check({}, {});
+  const r = rng(resources);
+  const surfaced: string[] = [];
+  const errors: string[] = [];
+  const note = (what: string, err: unknown) => {
+    const info = errorInfo(err);
+    (is429(info) ? surfaced : errors).push(`${what}: ${info.message}`);
+  };
+  const items = Array.from({ length: resources }, (_, i) => ({
+    news: { __provider: "shim", __identity: `faults/rate/${kind}-${i}`, ...initialNews(kind, i, r) } as Props,
+    id: "",
+    outs: {} as Props,
+  }));
+  const each = (fn: (it: (typeof items)[number]) => Promise<void>) =>
+    pool(items, 20, fn, (_it, err) => note("harness", err));
+  try {
+    await each(async (it) => {
+      const checked = await provider.check({}, it.news);
+      try {
+        const res = await provider.create(checked.inputs ?? it.news);
+        it.id = res.id;
+        it.outs = res.outs ?? {};
+      } catch (err) {
+        note("create", err);
+      }
+    });
+    for (let pass = 0; pass < 3; pass++) {
+      await each(async (it) => {
+        if (!it.id) return;
+        try {
+          const read = await provider.read(it.id, it.outs);
+          it.outs = read.props ?? it.outs;
+          const next = {
+            ...it.news,
+            ...(kind === "exophone"
+              ? { voiceUrl: `https://voice.example.com/r/${pass}` }
+              : kind === "plivo-number-order"
+                ? { alias: `rate-${pass}` }
+                : { name: `rate-${pass}` }),
+          };
+          const res = await provider.update(it.id, it.outs, next);
+          it.outs = res.outs ?? it.outs;
+        } catch (err) {
+          note(`refresh/update pass ${pass}`, err);
+        }
+      });
+    }
+    await each(async (it) => {
+      if (!it.id) return;
+      try {
+        await provider.delete(it.id, it.outs);
+      } catch (err) {
+        note("delete", err);
+      }
+    });
+    const { requests } = await adminRequest<{ requests: Array<{ status: number; fault?: string }> }>(
+      sb,
+      "GET",
+      `requests?vendor=${vendor}`,
+    );
+    const h = await adminRequest<Holdings>(sb, "GET", "holdings");
+    return {
+      vendor,
+      requests: requests.length,
+      refusedBySandbox: requests.filter((q) => q.status === 429).length,
+      surfaced,
+      errors,
+      leftHeld: Object.values(h[vendor]).reduce((n, l) => n + l.length, 0),
+      durationMs: Date.now() - started,
+    };
+  } finally {
+    await sb.close();
+  }
 }
