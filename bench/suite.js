@@ -31,6 +31,9 @@ const { values } = parseArgs({
     ops: { type: "string", default: "up,preview-refresh,refresh,destroy" },
     "latency-ms": { type: "string", default: "50" },
     parallel: { type: "string", default: "8" },
+    // Diagnostics: NODE_OPTIONS for the refresh and preview --refresh commands of both sides (e.g.
+    // --max-old-space-size=64, to tell garbage from memory that is held).
+    "read-node-options": { type: "string" },
     out: { type: "string" },
     help: { type: "boolean", default: false },
   },
@@ -454,7 +457,12 @@ async function benchOne(vendor, n, mode) {
         run.ops[op] = {};
         for (const side of order) {
           if (side === "ours") await admin(sb, "DELETE", "requests");
-          const r = await pulumiTimed(stacks[side], [...COMMANDS[op], "--parallel", String(PARALLEL)], env);
+          const reading = op === "refresh" || op === "preview-refresh";
+          const opEnv =
+            reading && values["read-node-options"]
+              ? { ...env, NODE_OPTIONS: values["read-node-options"] }
+              : env;
+          const r = await pulumiTimed(stacks[side], [...COMMANDS[op], "--parallel", String(PARALLEL)], opEnv);
           const entry = {
             ms: r.ms,
             code: r.code,
