@@ -1,8 +1,8 @@
 /**
  * A handful of the real-engine fault trials (test/faults/trials.ts) in npm test, chosen to prove the
- * most: the pulumi process killed mid-rent, a rent that lands after the timeout, a failed read-back
- * after a buy, a partial create (refresh and destroy must work on its record), an ambiguous
- * application create, and a destroy whose release answer is lost. `npm run chaos` runs all of them.
+ * most: the pulumi process killed mid-rent, rents that land after the timeout, a buy whose answer is
+ * lost after commit, a partial create (refresh and destroy must work on its record), and a destroy
+ * whose release answer is lost. `npm run chaos` runs all of them.
  */
 import { afterAll, beforeAll, expect, jest, test } from "@jest/globals";
 import { TRIALS, TrialBench } from "./trials.js";
@@ -13,7 +13,7 @@ jest.setTimeout(10 * 60_000);
 const IN_NPM_TEST = [
   "kill pulumi during an Exotel rent that then lands",
   "Exotel rent lands after the client timed out",
-  "Plivo read-back after a buy answers 429",
+  "Plivo buy answer lost after commit",
   "Plivo buy lands after the client timed out",
   "Apifonica routing after the rent fails (partial create)",
   "Plivo release answer lost after commit (destroy)",
