@@ -1,3 +1,5 @@
+// Its declarations use Node's modules; TypeScript 6 no longer includes @types/node by default.
+/// <reference types="node" preserve="true" />
 /** The local emulator of the Exotel, Plivo and Apifonica number APIs. */
 export { DEFAULT_ACCOUNTS } from "./accounts.js";
 export { runSandboxCommand } from "./cli.js";

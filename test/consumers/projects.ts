@@ -204,8 +204,6 @@ export async function writeProject(
     devDependencies: {
       "@types/node": spec.typesNode,
       typescript: spec.typescript,
-      // Pulumi runs ES module TypeScript through ts-node's ESM loader, which it does not bundle.
-      ...(spec.layout === "esm" && { "ts-node": "^10.9.2" }),
     },
     dependencies: {
       "@pulumi/pulumi": spec.pulumi,
