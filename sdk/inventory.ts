@@ -91,7 +91,10 @@ export function formatProblem(p: InventoryProblem): string {
 export class InventoryError extends Error {
   /** Every problem of the file, in file order. */
   declare readonly problems: InventoryProblem[];
-  /** @param problems every problem found (the message lists them all). */
+  /**
+   * An error whose message lists every problem, one per line, with its position.
+   * @param problems every problem found (the message lists them all).
+   */
   constructor(problems: InventoryProblem[]) {
     super(
       `${problems.length} problem${problems.length === 1 ? "" : "s"} in the inventory file (nothing was declared):\n` +
