@@ -20,17 +20,21 @@ import {
   stripMeta,
   withPlus,
 } from "../core/check.js";
-import { claim, unclaim } from "../core/claims.js";
-import { apifonicaSettings, configure } from "../core/config.js";
+import { claim, isClaimed, unclaim } from "../core/claims.js";
+import { apifonicaSettings, configure, unlabelledWindowMs } from "../core/config.js";
 import { rentFirst } from "../core/create.js";
 import { diffWith, type FieldRules } from "../core/diff.js";
 import { InventoryReader } from "../core/inventory.js";
 import {
   identityOf,
+  isBlankName,
+  isLabel,
   LabelIndex,
   labelFor,
+  rentedAt,
   TOOK_BY_LABEL,
   tookByLabel,
+  unlabelledGuard,
   wasTakenByLabel,
 } from "../core/labels.js";
 import { messageOf, PartialSuccessError, UncertainPurchaseError, unlessGone } from "../core/outcome.js";
@@ -181,6 +185,8 @@ function account(): Account {
       labels: new LabelIndex(
         () => api.listNumbers(),
         (n) => n.name,
+        // A list without the `name` key (one copy of the documents): the record must be read.
+        (n) => (!("name" in n) ? "unknown" : isBlankName(n.name, n.number)),
       ),
       api,
       key,
@@ -421,6 +427,7 @@ async function create(news: Props): Promise<pulumi.dynamic.CreateResult> {
     name: null,
   });
   const criteria = `countryCode ${country}${inputs.type ? `, type ${inputs.type}` : ""}${inputs.voice ? ", voice" : ""}${inputs.messaging ? ", messaging" : ""}`;
+  if (label !== undefined) await refuseIfUnlabelled(a, inputs, criteria);
   const { candidate, value } = await rentFirst({
     account: a.key,
     pool,
@@ -436,6 +443,35 @@ async function create(news: Props): Promise<pulumi.dynamic.CreateResult> {
       ),
   });
   return finish(a, value, knownOf(candidate), inputs, news, label);
+}
+
+/**
+ * A search create with an identity rents nothing while the account holds a recent unnamed number
+ * matching its criteria (a rent of ours may have been cut off before its label: core/labels.ts).
+ */
+async function refuseIfUnlabelled(a: Account, inputs: ApifonicaNumberInputs, criteria: string) {
+  await unlabelledGuard({
+    resource: "ApifonicaNumber",
+    vendor: "Apifonica",
+    field: "name",
+    adoptInputs: (n) => `number: "${n}", adopt: true`,
+    configKey: "apifonica:unlabelledWindowHours",
+    index: a.labels,
+    windowMs: unlabelledWindowMs("apifonica"),
+    numberOf: (n) => e164Of(n.number) ?? n.number,
+    rentedOf: (n) => rentedAt(n.created),
+    matches: (n) =>
+      n.country_code.toUpperCase() === inputs.countryCode &&
+      (inputs.type === undefined || n.type === inputs.type) &&
+      (inputs.voice !== true || n.voice === true) &&
+      (inputs.messaging !== true || n.messaging === true),
+    claimed: (number) => isClaimed(a.key, number),
+    stillUnnamed: async (n) => {
+      const now = await unlessGone(a.api.getNumber(n.number_sid));
+      return now !== undefined && now.name !== undefined && isBlankName(now.name, now.number);
+    },
+    criteria,
+  });
 }
 
 /** The number an uncertain record stands for, if the account holds it. */
@@ -493,9 +529,22 @@ async function update(rawId: string, stored: Props, news: Props): Promise<pulumi
     olds = outputsOf(held, inputs, undefined) as unknown as Props;
   }
   const id = vendorId(rawId, olds.numberSid);
+  // Held by this resource: the unlabelled-number guard of creates in this process skips it.
+  if (typeof olds.number === "string") claim(a.key, olds.number);
   a.reader.invalidate(id);
   const p = changes(inputs, olds);
-  if (Object.keys(p).length > 0) await a.api.updateNumber(id, p);
+  // A create whose label write failed (partial success) left the number unnamed: label it now, or
+  // the next runs' unlabelled-number guard would see a number no resource claims.
+  const identity = identityOf(news);
+  if (
+    identity !== undefined &&
+    !inputs.adopt &&
+    inputs.name === undefined &&
+    typeof olds.number === "string" &&
+    !isLabel(olds.name) &&
+    isBlankName(olds.name, olds.number)
+  )
+    p.name = labelFor(identity, stripMeta(news));
   return { outs: await outputsNow(a, await a.api.getNumber(id), inputs) };
 }
 
@@ -524,10 +573,26 @@ async function del(rawId: string, props: Props): Promise<void> {
   if (typeof e164 === "string") unclaim(a.key, e164);
 }
 
+/**
+ * A number in the stack's state (seen by diff): claimed in this process, so the unlabelled-number
+ * guard of creates never blocks on a number a resource holds (an adopted one without a name).
+ */
+function heldInState(olds: Props): void {
+  if (typeof olds.number !== "string" || uncertainOf(olds)) return;
+  try {
+    claim(account().key, olds.number);
+  } catch {
+    // no settings yet (a diff never fails for this)
+  }
+}
+
 export const apifonicaNumberProvider = {
   configure,
   check: async (_olds: Props, news: Props) => checkWith(apifonicaNumberInputs, news, crossCheck),
-  diff: async (_id: string, olds: Props, news: Props) => uncertainDiff(olds) ?? diffWith(olds, news, rules),
+  diff: async (_id: string, olds: Props, news: Props) => {
+    heldInState(olds);
+    return uncertainDiff(olds) ?? diffWith(olds, news, rules);
+  },
   create,
   read,
   update,

@@ -147,3 +147,20 @@ export function apifonicaSettings() {
     rateLimit({ key: "apifonica:rateLimit", env: "APIFONICA_RATE_LIMIT" }),
   );
 }
+
+/**
+ * The window of the unlabelled-number guard (core/labels.ts `unlabelledGuard`), in milliseconds:
+ * stack config `<vendor>:unlabelledWindowHours`, else PHONE_NUMBERS_UNLABELLED_WINDOW_HOURS, else 24 h;
+ * 0 turns the guard off.
+ */
+export function unlabelledWindowMs(vendor: "apifonica" | "plivo"): number {
+  const s = { key: `${vendor}:unlabelledWindowHours`, env: "PHONE_NUMBERS_UNLABELLED_WINDOW_HOURS" };
+  const v = lookup(s);
+  if (v === undefined) return 24 * 3_600_000;
+  const n = Number(v);
+  if (!Number.isFinite(n) || n < 0)
+    throw new Error(
+      `${s.key} (or ${s.env}) must be a number of hours, got "${v}"; allowed: 0 (rent even when unlabelled numbers exist) or more, such as 24`,
+    );
+  return n * 3_600_000;
+}

@@ -27,16 +27,19 @@ import {
   withPlus,
 } from "../core/check.js";
 import { claim, isClaimed, unclaim } from "../core/claims.js";
-import { configure, plivoSettings } from "../core/config.js";
+import { configure, plivoSettings, unlabelledWindowMs } from "../core/config.js";
 import { diffWith, type FieldRules } from "../core/diff.js";
 import { VendorApiError } from "../core/errors.js";
 import { InventoryReader } from "../core/inventory.js";
 import {
   identityOf,
+  isBlankName,
   LabelIndex,
   labelFor,
+  rentedAt,
   TOOK_BY_LABEL,
   tookByLabel,
+  unlabelledGuard,
   wasTakenByLabel,
 } from "../core/labels.js";
 import { messageOf, PartialSuccessError, unlessGone } from "../core/outcome.js";
@@ -337,6 +340,7 @@ function account(): Account {
       labels: new LabelIndex(
         () => api.listNumbers({ pageSize: 20 }),
         (n) => n.alias,
+        (n) => isBlankName(n.alias, "\u0000"),
       ),
       reader: new InventoryReader(
         () => api.listNumberPages({ pageSize: 20 }),
@@ -529,6 +533,7 @@ class Order {
   /** Buys `count` more numbers matching the search criteria, in Plivo's order. */
   async buyBySearch(count: number): Promise<void> {
     const i = this.inputs;
+    if (this.label !== undefined) await this.refuseIfUnlabelled();
     const pool = this.pool();
     let bought = 0;
     let tried = 0;
@@ -556,6 +561,48 @@ class Order {
           ` (${tried} candidates tried); loosen the criteria or lower the quantity`,
       );
     }
+  }
+
+  /**
+   * A search buy with an identity buys nothing while the account holds a recent number without an
+   * alias matching the criteria that no order of this process holds: a buy of ours may have been cut
+   * off before its label (core/labels.ts). `added_on` is a day: the whole day counts, UTC.
+   */
+  private async refuseIfUnlabelled(): Promise<void> {
+    const i = this.inputs;
+    const cc = callingCode(i.countryIso);
+    const type = i.numberType ?? "local";
+    await unlabelledGuard({
+      resource: "PlivoNumberOrder",
+      vendor: "Plivo",
+      field: "alias",
+      adoptInputs: (n) => `countryIso: "${i.countryIso}", numbers: ["${n}"], adopt: true`,
+      configKey: "plivo:unlabelledWindowHours",
+      index: this.a.labels,
+      windowMs: unlabelledWindowMs("plivo"),
+      numberOf: (n) => withPlus(n.number),
+      rentedOf: (n) => rentedAt(n.added_on),
+      matches: (n) =>
+        parsePhoneNumberFromString(withPlus(n.number))?.country === i.countryIso &&
+        n.number_type === type &&
+        (i.prefix === undefined || digits(n.number).startsWith(`${cc}${i.prefix}`)) &&
+        (i.region === undefined || (n.region ?? "").toLowerCase().includes(i.region.toLowerCase())) &&
+        (i.services ?? []).every((s) =>
+          s === "voice"
+            ? n.voice_enabled === true
+            : s === "sms"
+              ? n.sms_enabled === true
+              : n.mms_enabled === true,
+        ),
+      claimed: (number) => isClaimed(this.a.key, number),
+      stillUnnamed: async (n) => {
+        const now = await getHeld(this.a, n.number);
+        return now !== undefined && isBlankName(now.alias, "\u0000");
+      },
+      criteria:
+        `countryIso ${i.countryIso}, numberType ${type}${i.prefix ? `, prefix ${i.prefix}` : ""}` +
+        `${i.region ? `, region ${i.region}` : ""}${i.services ? `, services ${i.services.join(",")}` : ""}`,
+    });
   }
 
   /** Orders `count` numbers from the number group (the seed's flow). Never re-ordered blindly. */
@@ -647,7 +694,11 @@ class Order {
   async route(): Promise<void> {
     const { appId } = this.inputs;
     for (const [idx, d] of this.details.entries()) {
-      const alias = this.inputs.alias ?? (this.fresh.has(d.number) ? this.label : undefined);
+      // Also numbers left without an alias by a label write that failed after their buy (partial
+      // success): the unlabelled-number guard of later runs would otherwise see them unclaimed.
+      const alias =
+        this.inputs.alias ??
+        (this.fresh.has(d.number) || isBlankName(d.alias, "\u0000") ? this.label : undefined);
       const p: { appId?: string; alias?: string } = {};
       if (appId !== undefined && d.appId !== appId) p.appId = appId;
       if (alias !== undefined && d.alias !== alias) p.alias = alias;
@@ -893,7 +944,18 @@ async function del(_id: string, props: Props): Promise<void> {
 export const plivoNumberOrderProvider = {
   configure,
   check: async (_olds: Props, news: Props) => checkWith(plivoNumberOrderInputs, news, crossCheck),
-  diff: async (_id: string, olds: Props, news: Props) => diffWith(olds, news, rules),
+  diff: async (_id: string, olds: Props, news: Props) => {
+    // Numbers in the stack's state are claimed in this process, so the unlabelled-number guard of
+    // creates never blocks on a number an order holds (an adopted one without an alias).
+    try {
+      const key = account().key;
+      for (const n of Array.isArray(olds.numbers) ? olds.numbers : [])
+        if (typeof n === "string") claim(key, n);
+    } catch {
+      // no settings yet (a diff never fails for this)
+    }
+    return diffWith(olds, news, rules);
+  },
   create,
   read,
   update,
