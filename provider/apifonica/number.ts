@@ -545,6 +545,7 @@ async function update(rawId: string, stored: Props, news: Props): Promise<pulumi
     isBlankName(olds.name, olds.number)
   )
     p.name = labelFor(identity, stripMeta(news));
+  if (Object.keys(p).length > 0) await a.api.updateNumber(id, p);
   return { outs: await outputsNow(a, await a.api.getNumber(id), inputs) };
 }
 
