@@ -28,7 +28,7 @@ import type * as pulumi from "@pulumi/pulumi";
 export function providerShim(kind: string): pulumi.dynamic.ResourceProvider {
   // biome-ignore format: the function's text is stored twice per resource in state, keep it one line
   const m = function (this: object, r: pulumi.dynamic.ConfigureRequest) {
-    return Object.assign(this, require("module").createRequire(process.cwd() + "/")("pulumi-phone-numbers/provider").provider(kind)).configure(r);
+    return Object.assign(this, require("node:module").createRequire(process.cwd() + "/")("pulumi-phone-numbers/provider").provider(kind)).configure(r);
   } as never;
   return { configure: m, check: m, diff: m, create: m, read: m, update: m, delete: m };
 }
