@@ -546,7 +546,9 @@ async function update(rawId: string, stored: Props, news: Props): Promise<pulumi
   )
     p.name = labelFor(identity, stripMeta(news));
   if (Object.keys(p).length > 0) await a.api.updateNumber(id, p);
-  return { outs: await outputsNow(a, await a.api.getNumber(id), inputs) };
+  const outs = await outputsNow(a, await a.api.getNumber(id), inputs);
+  // The mark of a create that took its number by its label stays (its delete must release it).
+  return { outs: stored[TOOK_BY_LABEL] === true ? { ...outs, [TOOK_BY_LABEL]: true } : outs };
 }
 
 async function del(rawId: string, props: Props): Promise<void> {

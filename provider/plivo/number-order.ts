@@ -911,7 +911,9 @@ async function update(id: string, olds: Props, news: Props): Promise<pulumi.dyna
     await order.route();
     order.settleLater();
   });
-  return { outs: order.outputs() };
+  // The mark of a create that took numbers by their label stays (its delete must release them).
+  const outs = order.outputs();
+  return { outs: olds[TOOK_BY_LABEL] === true ? { ...outs, [TOOK_BY_LABEL]: true } : outs };
 }
 
 /**
