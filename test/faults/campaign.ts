@@ -240,6 +240,11 @@ export interface CampaignOptions {
   exclude?: readonly string[];
   /** Operations each slot runs one after another in a faulted round (amortises the round barrier). */
   opsPerRound?: number;
+  /**
+   * Per-operation probability overrides: searches, list walks and application creates are rare
+   * requests (shared search pools, batched reads), so they get a higher rate to meet every kind.
+   */
+  opProbability?: Partial<Record<Operation, number>>;
   /** Stop (between rounds) once every kind has fired this many times. */
   targetPerKind?: number;
   /** Stop after this long (ms), between rounds. */
@@ -590,8 +595,9 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRes
     for (const vendor of ["exotel", "plivo", "apifonica"] as const) {
       for (const o of OPERATIONS[vendor]) {
         for (const kind of options.kinds) {
-          const probability =
+          const base =
             typeof options.probability === "number" ? options.probability : (options.probability[kind] ?? 0);
+          const probability = base > 0 ? (options.opProbability?.[o.op] ?? base) : 0;
           if (probability <= 0) continue;
           if (options.only && !options.only.some((c) => cellMatches(c, vendor, o.op, kind))) continue;
           if (options.exclude?.some((c) => cellMatches(c, vendor, o.op, kind))) continue;

@@ -39,6 +39,7 @@ test(`provider-level soak, seed ${SEED}`, async () => {
     probability: 0.05,
     kinds: FAULT_KINDS,
     timeoutMs: 1000,
+    opProbability: { search: 0.25, list: 0.25, "app-create": 0.12 },
     opsPerRound: 4,
     budgetMs: MINUTES * 60_000,
     log: (l) => process.stderr.write(`${l}\n`),
@@ -82,7 +83,7 @@ function report(c: CampaignResult | undefined, rates: RateLimitResult[], t: Tria
   const date = new Date().toISOString().slice(0, 16).replace("T", " ");
   lines.push("# Reliability: the fault campaign's latest soak", "");
   lines.push(
-    `Written by \`npm run chaos\` (test/faults/chaos.soak.ts) on ${date} UTC. Seed ${SEED}. Every fault is`,
+    `Written by \`npm run chaos\` (test/faults/chaos.soak.ts) on ${date} UTC. Seed ${SEED}. Package: ${process.env["FAULTS_PACKAGE_DIR"] ? "the build in FAULTS_PACKAGE_DIR" : "this repository's dist/"}. Every fault is`,
     "injected by the sandbox on loopback; the invariants are checked against the sandbox's own record of",
     "what each account holds (`GET /__sandbox/holdings`). How the campaign works: test/faults/README.md.",
     "",
@@ -111,9 +112,13 @@ function report(c: CampaignResult | undefined, rates: RateLimitResult[], t: Tria
     lines.push("", "| Noted (not invariants; see test/faults/README.md) | Count |", "| --- | ---: |");
     for (const cls of NOTED) lines.push(`| ${cls} | ${c.totals[cls]} |`);
     lines.push("");
-    if (c.failures.length > 0) {
-      lines.push("First failures (seed, round, resource, what broke):", "");
-      for (const f of c.failures.slice(0, 25))
+    const shown = [
+      ...c.failures.filter((f) => INVARIANTS.includes(f.class)).slice(0, 20),
+      ...NOTED.flatMap((cls) => c.failures.filter((f) => f.class === cls).slice(0, 2)),
+    ];
+    if (shown.length > 0) {
+      lines.push("Failures (every broken invariant up to 20, then two of each noted class):", "");
+      for (const f of shown)
         lines.push(
           `- ${f.class}: seed ${f.seed} round ${f.round} ${f.slot}: ${f.detail.slice(0, 300).replace(/\n/g, " ")}`,
         );
@@ -135,12 +140,12 @@ function report(c: CampaignResult | undefined, rates: RateLimitResult[], t: Tria
   if (t.length > 0) {
     lines.push("## Real engine (`pulumi` CLI, one fault rule per trial)", "");
     lines.push(
-      "| Trial | Result | Faults fired | Double purchases | In no state | Converged | Delete error swallowed |",
+      "| Trial | Result | Faults fired | Double purchases | In no state | Converged | Delete error swallowed | Orphan applications |",
     );
-    lines.push("| --- | --- | ---: | ---: | ---: | --- | --- |");
+    lines.push("| --- | --- | ---: | ---: | ---: | --- | --- | ---: |");
     for (const r of t)
       lines.push(
-        `| ${r.name} | ${r.ok ? "held" : "**broken**"} | ${r.faultsFired} | ${r.doublePurchases} | ${r.inNoState} | ${r.nonConverging ? "no" : "yes"} | ${r.swallowedDelete ? "yes" : "no"} | ${r.orphanApplications} |`,
+        `| ${r.name} | ${r.ok ? (r.faultsFired > 0 ? "held" : "held (fault never fired: not exercised)") : "**broken**"} | ${r.faultsFired} | ${r.doublePurchases} | ${r.inNoState} | ${r.nonConverging ? "no" : "yes"} | ${r.swallowedDelete ? "yes" : "no"} | ${r.orphanApplications} |`,
       );
     const sum = (f: (r: TrialResult) => number) => t.reduce((a, r) => a + f(r), 0);
     lines.push(
