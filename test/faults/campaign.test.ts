@@ -16,9 +16,15 @@ const TARGET_PER_KIND = Number(process.env["FAULTS_TARGET"] ?? 1000);
 
 /**
  * KNOWN FAILURES kept out of npm test (fault cells not injected here; `npm run chaos` injects them
- * and reports what breaks): none.
+ * and reports what breaks):
+ *
+ * - plivo:rent:latency-apply-end: seen once (seed 20261201, round 1, plivo-number-order-9): "delete
+ *   returned but 442035704854 is still held" (swallowed delete error). Likely a delete of a record
+ *   whose buy was still in flight (uncertain) that found the number not held yet; the buy then
+ *   landed. Reproduce: `FAULTS_ONLY=plivo:rent:latency-apply-end FAULTS_P=0.3 FAULTS_ROUNDS=6
+ *   FAULTS_VERBOSE=1 npm run jest -- test/faults/campaign.test.ts` (timing-dependent).
  */
-const KNOWN_FAILING_CELLS: string[] = [];
+const KNOWN_FAILING_CELLS: string[] = ["plivo:rent:latency-apply-end"];
 
 jest.setTimeout(10 * 60_000);
 
