@@ -767,6 +767,7 @@ async function keeping(
   news: Props,
   what: string,
   work: () => Promise<void>,
+  marked = false,
 ): Promise<void> {
   try {
     await work();
@@ -774,7 +775,10 @@ async function keeping(
     const out = order.outputs();
     if (out.numbers.length === 0 && out.pendingNumbers.length === 0 && out.pendingOrders.length === 0)
       throw err;
-    throw new PartialSuccessError(id, out, news, `${what}: ${messageOf(err)}`, err);
+    // The mark of numbers taken by their label stays on a partial record too: without it, its delete
+    // would take them for a replacement's and keep them (a delete that returns while they stay held).
+    const outs = marked || order.tookByLabel ? { ...out, [TOOK_BY_LABEL]: true } : out;
+    throw new PartialSuccessError(id, outs, news, `${what}: ${messageOf(err)}`, err);
   }
 }
 
@@ -892,25 +896,32 @@ async function read(id: string, props: Props): Promise<pulumi.dynamic.ReadResult
 async function update(id: string, olds: Props, news: Props): Promise<pulumi.dynamic.UpdateResult> {
   const inputs = plivoNumberOrderInputs.parse(stripMeta(news));
   const order = labelled(restore(account(), inputs, olds), news);
-  await keeping(id, order, news, "the order update is incomplete", async () => {
-    await order.poll();
-    if (inputs.numbers !== undefined) {
-      const want = new Set(inputs.numbers);
-      await order.release(order.details.map((d) => d.number).filter((n) => !want.has(n)));
-      order.pendingNumbers = order.pendingNumbers.filter((n) => want.has(n));
-    } else {
-      const target = inputs.quantity ?? 1;
-      const excess = order.details.length + order.pendingNumbers.length - target;
-      // Quantity down releases the most recently added numbers first.
-      if (excess > 0)
-        await order.release(
-          order.details.slice(-Math.min(excess, order.details.length)).map((d) => d.number),
-        );
-    }
-    await fill(order, inputs.quantity ?? 1);
-    await order.route();
-    order.settleLater();
-  });
+  await keeping(
+    id,
+    order,
+    news,
+    "the order update is incomplete",
+    async () => {
+      await order.poll();
+      if (inputs.numbers !== undefined) {
+        const want = new Set(inputs.numbers);
+        await order.release(order.details.map((d) => d.number).filter((n) => !want.has(n)));
+        order.pendingNumbers = order.pendingNumbers.filter((n) => want.has(n));
+      } else {
+        const target = inputs.quantity ?? 1;
+        const excess = order.details.length + order.pendingNumbers.length - target;
+        // Quantity down releases the most recently added numbers first.
+        if (excess > 0)
+          await order.release(
+            order.details.slice(-Math.min(excess, order.details.length)).map((d) => d.number),
+          );
+      }
+      await fill(order, inputs.quantity ?? 1);
+      await order.route();
+      order.settleLater();
+    },
+    olds[TOOK_BY_LABEL] === true,
+  );
   // The mark of a create that took numbers by their label stays (its delete must release them).
   const outs = order.outputs();
   return { outs: olds[TOOK_BY_LABEL] === true ? { ...outs, [TOOK_BY_LABEL]: true } : outs };
