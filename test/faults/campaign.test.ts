@@ -22,7 +22,11 @@ const TARGET_PER_KIND = Number(process.env["FAULTS_TARGET"] ?? 1000);
  *   returned but 442035704854 is still held" (swallowed delete error). Likely a delete of a record
  *   whose buy was still in flight (uncertain) that found the number not held yet; the buy then
  *   landed. Reproduce: `FAULTS_ONLY=plivo:rent:latency-apply-end FAULTS_P=0.3 FAULTS_ROUNDS=6
- *   FAULTS_VERBOSE=1 npm run jest -- test/faults/campaign.test.ts` (timing-dependent).
+ *   FAULTS_VERBOSE=1 npm run jest -- test/faults/campaign.test.ts` (timing-dependent; the
+ *   exclusion must be removed locally, as `exclude` also filters FAULTS_ONLY cells). One path to it is
+ *   fixed (a partial record that took a number by its label lost the mark, so its delete kept the
+ *   number: test/provider/plivo-label-delete.test.ts); the cell did not reproduce in 3 local runs
+ *   before or after, so the exclusion stays until `npm run chaos` shows it holding.
  */
 const KNOWN_FAILING_CELLS: string[] = ["plivo:rent:latency-apply-end"];
 
