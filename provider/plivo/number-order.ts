@@ -44,7 +44,13 @@ import {
 } from "../core/labels.js";
 import { messageOf, PartialSuccessError, unlessGone } from "../core/outcome.js";
 import { type CandidatePool, poolFor } from "../core/pool.js";
-import { purchase, release, responseTimeoutOverride, unlessRefused } from "../core/purchase.js";
+import {
+  purchase,
+  release,
+  responseTimeoutOverride,
+  settleOptions,
+  unlessRefused,
+} from "../core/purchase.js";
 import {
   type PlivoAccountNumber,
   type PlivoAvailableNumber,
@@ -650,14 +656,17 @@ class Order {
     } else await this.took(result);
   }
 
-  /** Looks for numbers of pending orders and bought numbers not yet delivered. */
-  async poll(): Promise<void> {
+  /**
+   * Looks for numbers of pending orders and bought numbers not yet delivered. `dropOffered: false`
+   * keeps a pending number that Plivo still offers for sale (its buy may still be landing).
+   */
+  async poll({ dropOffered = true }: { dropOffered?: boolean } = {}): Promise<void> {
     const still: string[] = [];
     for (const e164 of this.pendingNumbers) {
       const held = await getHeld(this.a, e164);
       if (held) this.details.push(detailOf(held));
       // Offered for sale again: it was never bought (an uncertain buy that did not land); drop it.
-      else if (await this.offered(e164)) unclaim(this.a.key, e164);
+      else if (dropOffered && (await this.offered(e164))) unclaim(this.a.key, e164);
       else still.push(e164);
     }
     this.pendingNumbers = still;
@@ -928,6 +937,25 @@ async function update(id: string, olds: Props, news: Props): Promise<pulumi.dyna
 }
 
 /**
+ * Before a delete gives up on a pending number: a buy recorded as uncertain may still be landing
+ * while Plivo offers the number for sale, so "offered" counts as "never bought" only once the settle
+ * window has passed (looking with backoff until then). Dropping it earlier would let the delete
+ * return while the number it was about to release arrives afterwards, billed and in no state.
+ */
+async function settlePending(order: Order): Promise<void> {
+  const { windowMs, firstDelayMs, maxDelayMs } = settleOptions();
+  const until = Date.now() + windowMs;
+  let delay = firstDelayMs;
+  await order.poll({ dropOffered: false });
+  while (order.pendingNumbers.length > 0 && Date.now() < until) {
+    await new Promise((r) => setTimeout(r, Math.min(delay, Math.max(0, until - Date.now()))));
+    delay = Math.min(delay * 2, maxDelayMs);
+    await order.poll({ dropOffered: false });
+  }
+  if (order.pendingNumbers.length > 0) await order.poll();
+}
+
+/**
  * Releases every number of the order. Numbers that arrived for pending orders since the last refresh
  * are claimed first (and released too); an order still pending after that fails the destroy, naming
  * it: numbers delivered later would be billed and in no state.
@@ -935,7 +963,7 @@ async function update(id: string, olds: Props, news: Props): Promise<pulumi.dyna
 async function del(_id: string, props: Props): Promise<void> {
   const a = account();
   const order = restore(a, props as unknown as PlivoNumberOrderInputs, props);
-  if (order.pendingNumbers.length > 0 || order.pendingOrders.length > 0) await order.poll();
+  if (order.pendingNumbers.length > 0 || order.pendingOrders.length > 0) await settlePending(order);
   await order.release(
     order.details.map((d) => d.number),
     props,
