@@ -363,17 +363,32 @@ async function created(
   news: Props,
 ): Promise<pulumi.dynamic.CreateResult> {
   const outs = outputsOf(rented, inputs, undefined, urlsSent(inputs));
+  return withRouting(c, rented.sid, outs, inputs, news, `rented ${outs.phoneNumber}`);
+}
+
+/**
+ * Applies the routing the inputs ask for and the held record lacks. A failure keeps the number:
+ * the error carries the record's complete outputs.
+ */
+async function withRouting(
+  c: Account,
+  sid: string,
+  outs: ExoPhoneOutputs,
+  inputs: ExoPhoneInputs,
+  news: Props,
+  what: string,
+): Promise<pulumi.dynamic.CreateResult> {
   const routing = routingChanges(inputs, outs as unknown as Props);
-  if (Object.keys(routing).length === 0) return { id: rented.sid, outs };
+  if (Object.keys(routing).length === 0) return { id: sid, outs };
   try {
-    const updated = await c.api.updateNumber(rented.sid, routing);
-    return { id: rented.sid, outs: outputsOf(updated, inputs, outs as unknown as Props, urlsSent(routing)) };
+    const updated = await c.api.updateNumber(sid, routing);
+    return { id: sid, outs: outputsOf(updated, inputs, outs as unknown as Props, urlsSent(routing)) };
   } catch (err) {
     throw new PartialSuccessError(
-      rented.sid,
+      sid,
       outs,
       news,
-      `rented ${outs.phoneNumber} but could not apply its routing: ${messageOf(err)}`,
+      `${what} but could not apply its routing: ${messageOf(err)}`,
       err,
     );
   }
@@ -480,21 +495,7 @@ async function adopt(
   // A burst of adoptions (an exported inventory's first up) is answered from one walk of the list.
   const held = await c.byNumber.read(e164, () => findHeld(c.api, e164));
   if (!held) throw new Error(`adopt: ${e164} is not held by this Exotel account; remove adopt to rent it`);
-  const outs = outputsOf(held, inputs);
-  const routing = routingChanges(inputs, outs as unknown as Props);
-  if (Object.keys(routing).length === 0) return { id: held.sid, outs };
-  try {
-    const updated = await c.api.updateNumber(held.sid, routing);
-    return { id: held.sid, outs: outputsOf(updated, inputs, outs as unknown as Props, urlsSent(routing)) };
-  } catch (err) {
-    throw new PartialSuccessError(
-      held.sid,
-      outs,
-      news,
-      `adopted ${e164} but could not apply its routing: ${messageOf(err)}`,
-      err,
-    );
-  }
+  return withRouting(c, held.sid, outputsOf(held, inputs), inputs, news, `adopted ${e164}`);
 }
 
 function routingChanges(inputs: Partial<ExoPhoneInputs>, current: Props) {
