@@ -239,6 +239,15 @@ function rentalTable(out: string[], r: DriftReport): void {
     out.push(`Not counted in the change (price unknown until bought): ${changeUnknown.join(", ")}.`, "");
 }
 
+/** The Markdown report's tables of numbers, in order: title, and the rows of a stack it lists. */
+const NUMBER_TABLES: ReadonlyArray<readonly [string, (s: StackReport) => NumberRow[]]> = [
+  ["Released outside Pulumi", (s) => s.released],
+  ["Pending Plivo orders", (s) => s.pendingOrders],
+  ["`pulumi up` would release", (s) => s.releases],
+  ["`pulumi up` would rent", (s) => s.purchases],
+  ["`pulumi up` would adopt (nothing bought)", (s) => s.adoptions],
+];
+
 export function renderMarkdown(r: DriftReport): string {
   const out: string[] = [
     "## Phone number drift report",
@@ -260,32 +269,7 @@ export function renderMarkdown(r: DriftReport): string {
   for (const line of guardLine(r)) out.push(`**${line}**`, "");
   conflictTable(out, r);
   driftTable(out, r);
-  const rows = (pick: (s: StackReport) => NumberRow[]) => r.stacks.flatMap(pick);
-  numberTable(
-    out,
-    "Released outside Pulumi",
-    rows((s) => s.released),
-  );
-  numberTable(
-    out,
-    "Pending Plivo orders",
-    rows((s) => s.pendingOrders),
-  );
-  numberTable(
-    out,
-    "`pulumi up` would release",
-    rows((s) => s.releases),
-  );
-  numberTable(
-    out,
-    "`pulumi up` would rent",
-    rows((s) => s.purchases),
-  );
-  numberTable(
-    out,
-    "`pulumi up` would adopt (nothing bought)",
-    rows((s) => s.adoptions),
-  );
+  for (const [title, pick] of NUMBER_TABLES) numberTable(out, title, r.stacks.flatMap(pick));
   const other = r.stacks.flatMap((s) => s.otherChanges);
   if (other.length) {
     out.push("### Other changes", "", "| Stack | Resource | Type | Operation |", "| --- | --- | --- | --- |");
