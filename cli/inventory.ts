@@ -35,16 +35,8 @@ import {
   UsageError,
   writeFileAtomic,
 } from "./args.js";
-import {
-  type ConfigSource,
-  isGap,
-  resolveSettings,
-  secretsOf,
-  VENDORS,
-  type Vendor,
-  type VendorSettings,
-} from "./credentials.js";
-import { stackConfig } from "./pulumi-cli.js";
+import { configSourceOf, parseVendors, resolveVendors } from "./command.js";
+import { secretsOf, VENDORS, type Vendor, type VendorSettings } from "./credentials.js";
 
 export { type Io, processIo } from "./args.js";
 
@@ -249,30 +241,17 @@ const USAGE = `usage: phone-numbers inventory <export|check> [options]
 
 function vendorsOf(list: string | undefined): Vendor[] {
   if (list === undefined) throw new UsageError(`--vendor is required; allowed: ${VENDORS.join(", ")}`);
-  const out: Vendor[] = [];
-  for (const v of list.split(",").map((x) => x.trim())) {
-    if (!(VENDORS as readonly string[]).includes(v))
-      throw new UsageError(`--vendor: "${v}" is not a vendor; allowed: ${VENDORS.join(", ")}`);
-    if (!out.includes(v as Vendor)) out.push(v as Vendor);
-  }
-  return out;
+  return parseVendors(list);
 }
 
 /** The settings of each vendor, from the stack's config then the environment; throws naming what is missing. */
 async function exportSettings(vendors: Vendor[], stack: string | undefined, cwd: string) {
-  const source: ConfigSource = stack
-    ? { config: await stackConfig({ name: stack, cwd, label: stack }), stack: `stack ${stack}` }
-    : {};
-  const out: VendorSettings[] = [];
-  const gaps: string[] = [];
-  for (const vendor of vendors) {
-    const s = resolveSettings(vendor, source);
-    if (isGap(s)) gaps.push(s.message);
-    else out.push(s);
-  }
+  const { resolved, gaps } = resolveVendors(vendors, await configSourceOf(stack || undefined, cwd));
   if (gaps.length)
-    throw new Error(`${gaps.join("; ")}${stack ? "" : " (pass --stack NAME to read a stack's config)"}`);
-  return out;
+    throw new Error(
+      `${gaps.map((g) => g.message).join("; ")}${stack ? "" : " (pass --stack NAME to read a stack's config)"}`,
+    );
+  return resolved;
 }
 
 function exportNote(vendors: Vendor[], count: number): string {
