@@ -24,6 +24,7 @@ import { claim, isClaimed, unclaim } from "../core/claims.js";
 import { apifonicaSettings, configure, unlabelledWindowMs } from "../core/config.js";
 import { rentFirst } from "../core/create.js";
 import { diffWith, type FieldRules } from "../core/diff.js";
+import { type Intent, Intents, intending, recoverIntents, SKEW_MS, withIntents } from "../core/intents.js";
 import { InventoryReader } from "../core/inventory.js";
 import {
   identityOf,
@@ -357,73 +358,136 @@ async function ownFromLabel(a: Account, label: string, inputs: ApifonicaNumberIn
   return undefined;
 }
 
+/** What one create works with. */
+interface Creating {
+  a: Account;
+  inputs: ApifonicaNumberInputs;
+  news: Props;
+  /** The identity label (core/labels.ts), for a create with an identity that does not adopt. */
+  label: string | undefined;
+  /** Its purchase intents (core/intents.ts), with the label. */
+  intents: Intents | undefined;
+  link: Known["link"];
+}
+
 async function create(news: Props): Promise<pulumi.dynamic.CreateResult> {
   const inputs = apifonicaNumberInputs.parse(stripMeta(news));
   const a = account();
   const identity = identityOf(news);
   const label = identity !== undefined && !inputs.adopt ? labelFor(identity, stripMeta(news)) : undefined;
-  const link = linkOf(inputs);
-  if (label !== undefined) {
-    const own = await ownFromLabel(a, label, inputs);
-    if (own) {
-      const e164 = e164Of(own.number) ?? own.number;
-      const r = await finish(
-        a,
-        own.number_sid,
-        { e164, link: {}, name: own.name ?? null },
-        inputs,
-        news,
-        label,
-      );
-      return { ...r, outs: { ...r.outs, [TOOK_BY_LABEL]: true } };
-    }
-  }
-  if (inputs.number !== undefined) {
-    const e164 = inputs.number;
-    if (!claim(a.key, e164))
-      throw new Error(`${e164} is already declared by another ApifonicaNumber in this stack`);
-    const known: Known = { e164, link, name: null };
-    let rented: PurchaseOutcome<string>;
-    try {
-      if (inputs.adopt) {
-        const held = await findHeld(a, e164);
-        if (!held)
-          throw new Error(`adopt: ${e164} is not held by this Apifonica account; remove adopt to rent it`);
-        return await finish(a, held.number_sid, { e164, link: {}, name: held.name ?? null }, inputs, news);
-      }
-      rented = await rentOne(a, known);
-    } catch (err) {
-      if (!(err instanceof PartialSuccessError)) unclaim(a.key, e164);
-      throw err;
-    }
-    if (rented.outcome === "bought") return finish(a, rented.value, known, inputs, news, label);
-    if (rented.outcome === "uncertain") throw uncertainError(news, known, inputs, rented.reason);
-    unclaim(a.key, e164);
-    const held = await findHeld(a, e164).catch(() => undefined);
-    throw new Error(
-      held
-        ? `${e164} is already held by this Apifonica account; set adopt: true to manage it instead of renting it`
-        : `${e164} is not available to rent from Apifonica (taken or not for sale): ${rented.reason}`,
-    );
-  }
+  const c: Creating = {
+    a,
+    inputs,
+    news,
+    label,
+    intents: label !== undefined ? new Intents(a.key, label) : undefined,
+    link: linkOf(inputs),
+  };
+  return withIntents(c.intents, async () => {
+    const own = await recovered(c);
+    if (own) return own;
+    return inputs.number !== undefined ? createExact(c, inputs.number) : createBySearch(c);
+  });
+}
 
+/**
+ * A number an earlier run of this create bought before the process was killed: carrying the label,
+ * or named by an intent that earlier run left (core/intents.ts). Taken, labelled and routed.
+ */
+async function recovered(c: Creating): Promise<pulumi.dynamic.CreateResult | undefined> {
+  const { a, inputs, label } = c;
+  if (label === undefined) return undefined;
+  let own = await ownFromLabel(a, label, inputs);
+  if (!own) {
+    const back = await recoverIntents(c.intents, (it) => boughtSince(a, it, label, inputs));
+    const first = back.held.find((h) => claim(a.key, h.number));
+    if (first) own = first.value;
+    else if (back.unknown[0]) {
+      const u = back.unknown[0];
+      if (!claim(a.key, u.number))
+        throw new Error(`${u.reason}; another ApifonicaNumber of this stack holds it now`);
+      throw uncertainError(c.news, { e164: u.number, link: c.link, name: null }, inputs, u.reason);
+    }
+    if (own) tookByLabel(a.key, e164Of(own.number) ?? own.number);
+  }
+  if (!own) return undefined;
+  const e164 = e164Of(own.number) ?? own.number;
+  const r = await finish(
+    a,
+    own.number_sid,
+    { e164, link: {}, name: own.name ?? null },
+    inputs,
+    c.news,
+    label,
+  );
+  return { ...r, outs: { ...r.outs, [TOOK_BY_LABEL]: true } };
+}
+
+/** The intent's number as the earlier run's purchase: held, rented since the intent, unnamed or ours. */
+async function boughtSince(
+  a: Account,
+  it: Intent,
+  label: string,
+  inputs: ApifonicaNumberInputs,
+): Promise<ApifonicaNumber | undefined> {
+  if (inputs.number !== undefined && it.number !== inputs.number) return undefined;
+  const n = await findHeld(a, it.number);
+  if (!n || isClaimed(a.key, it.number)) return undefined;
+  if (n.name !== label && !isBlankName(n.name, n.number)) return undefined;
+  const at = rentedAt(n.created);
+  return at.to !== undefined && at.to < it.at - SKEW_MS ? undefined : n;
+}
+
+/** Rents (or adopts) exactly `number`. */
+async function createExact(c: Creating, e164: string): Promise<pulumi.dynamic.CreateResult> {
+  const { a, inputs, news, label } = c;
+  if (!claim(a.key, e164))
+    throw new Error(`${e164} is already declared by another ApifonicaNumber in this stack`);
+  const known: Known = { e164, link: c.link, name: null };
+  let rented: PurchaseOutcome<string>;
+  try {
+    if (inputs.adopt) {
+      const held = await findHeld(a, e164);
+      if (!held)
+        throw new Error(`adopt: ${e164} is not held by this Apifonica account; remove adopt to rent it`);
+      return await finish(a, held.number_sid, { e164, link: {}, name: held.name ?? null }, inputs, news);
+    }
+    rented = await intending(c.intents, e164, () => rentOne(a, known));
+  } catch (err) {
+    if (!(err instanceof PartialSuccessError)) unclaim(a.key, e164);
+    throw err;
+  }
+  if (rented.outcome === "bought") return finish(a, rented.value, known, inputs, news, label);
+  if (rented.outcome === "uncertain") throw uncertainError(news, known, inputs, rented.reason);
+  unclaim(a.key, e164);
+  const held = await findHeld(a, e164).catch(() => undefined);
+  throw new Error(
+    held
+      ? `${e164} is already held by this Apifonica account; set adopt: true to manage it instead of renting it`
+      : `${e164} is not available to rent from Apifonica (taken or not for sale): ${rented.reason}`,
+  );
+}
+
+/** Searches the country's available numbers (shared pool) and rents the first available one. */
+async function createBySearch(c: Creating): Promise<pulumi.dynamic.CreateResult> {
+  const { a, inputs, news, label } = c;
   const country = inputs.countryCode!;
   const query = {
     ...(inputs.type !== undefined && { type: inputs.type }),
     ...(inputs.voice !== undefined && { voice: inputs.voice }),
     ...(inputs.messaging !== undefined && { messaging: inputs.messaging }),
   };
-  const numberOf = (c: ApifonicaAvailableNumber) => e164Of(c.number) ?? c.number;
+  const numberOf = (n: ApifonicaAvailableNumber) => e164Of(n.number) ?? n.number;
   const pool = poolFor(
     a.key,
     JSON.stringify({ country, ...query }),
     () => a.api.searchAvailableNumbers(country, query),
     numberOf,
   );
-  const knownOf = (c: ApifonicaAvailableNumber): Known => ({
-    e164: numberOf(c),
-    candidate: c,
-    link,
+  const knownOf = (n: ApifonicaAvailableNumber): Known => ({
+    e164: numberOf(n),
+    candidate: n,
+    link: c.link,
     name: null,
   });
   const criteria = `countryCode ${country}${inputs.type ? `, type ${inputs.type}` : ""}${inputs.voice ? ", voice" : ""}${inputs.messaging ? ", messaging" : ""}`;
@@ -433,8 +497,8 @@ async function create(news: Props): Promise<pulumi.dynamic.CreateResult> {
     pool,
     numberOf,
     maxCandidates: MAX_CANDIDATES,
-    attempt: (c) => rentOne(a, knownOf(c)),
-    uncertain: (c, reason) => uncertainError(news, knownOf(c), inputs, reason),
+    attempt: (n) => intending(c.intents, numberOf(n), () => rentOne(a, knownOf(n))),
+    uncertain: (n, reason) => uncertainError(news, knownOf(n), inputs, reason),
     exhausted: (tried) =>
       new Error(
         tried === 0

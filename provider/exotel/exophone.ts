@@ -608,12 +608,15 @@ async function update(rawId: string, stored: Props, news: Props): Promise<pulumi
   const id = vendorId(rawId, olds.sid);
   const routing = routingChanges(inputs, olds);
   c.reader.invalidate(id);
+  let outs: ExoPhoneOutputs;
   if (Object.keys(routing).length > 0) {
-    return { outs: outputsOf(await c.api.updateNumber(id, routing), inputs, olds, urlsSent(routing)) };
+    outs = outputsOf(await c.api.updateNumber(id, routing), inputs, olds, urlsSent(routing));
+  } else {
+    const e164 = typeof olds.phoneNumber === "string" ? olds.phoneNumber : undefined;
+    outs = outputsOf((await detailsOf(c.api, id, e164)) ?? (await c.api.getNumber(id)), inputs, olds);
   }
-  const e164 = typeof olds.phoneNumber === "string" ? olds.phoneNumber : undefined;
-  const live = (await detailsOf(c.api, id, e164)) ?? (await c.api.getNumber(id));
-  return { outs: outputsOf(live, inputs, olds) };
+  // The mark of a create that took its number by its label stays (its delete must release it).
+  return { outs: stored[TOOK_BY_LABEL] === true ? { ...outs, [TOOK_BY_LABEL]: true } : outs };
 }
 
 async function del(rawId: string, props: Props): Promise<void> {

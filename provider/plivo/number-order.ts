@@ -30,6 +30,7 @@ import { claim, isClaimed, unclaim } from "../core/claims.js";
 import { configure, plivoSettings, unlabelledWindowMs } from "../core/config.js";
 import { diffWith, type FieldRules } from "../core/diff.js";
 import { VendorApiError } from "../core/errors.js";
+import { Intents, intending, recoverIntents, SKEW_MS, withIntents } from "../core/intents.js";
 import { InventoryReader } from "../core/inventory.js";
 import {
   identityOf,
@@ -398,6 +399,8 @@ class Order {
   readonly fresh = new Set<string>();
   /** The identity label (see core/labels.ts), when the program passed an identity. */
   label: string | undefined;
+  /** Its purchase intents (core/intents.ts), with the label. */
+  intents: Intents | undefined;
   /** Some numbers were taken by their label (a crash recovery; see core/labels.ts). */
   tookByLabel = false;
   /** Why buys of this operation were left uncertain (recorded as pending numbers). */
@@ -459,16 +462,18 @@ class Order {
    */
   async buy(e164: string, candidate?: PlivoAvailableNumber): Promise<boolean> {
     const appId = this.inputs.appId;
-    const out = await purchase<{ order?: PlivoOrderResult; held?: PlivoAccountNumber }>({
-      what: `Plivo buy of ${e164}`,
-      buy: async () => ({
-        order: await this.a.api.buyNumber(digits(e164), appId !== undefined ? { appId } : {}),
+    const out = await intending(this.intents, e164, () =>
+      purchase<{ order?: PlivoOrderResult; held?: PlivoAccountNumber }>({
+        what: `Plivo buy of ${e164}`,
+        buy: async () => ({
+          order: await this.a.api.buyNumber(digits(e164), appId !== undefined ? { appId } : {}),
+        }),
+        findHeld: async () => {
+          const held = await getHeld(this.a, e164);
+          return held ? { held } : undefined;
+        },
       }),
-      findHeld: async () => {
-        const held = await getHeld(this.a, e164);
-        return held ? { held } : undefined;
-      },
-    });
+    );
     if (out.outcome === "bought") {
       if (out.value.order) await this.took(out.value.order, candidate);
       else if (out.value.held) {
@@ -847,9 +852,45 @@ async function ownFromLabel(order: Order): Promise<void> {
   }
 }
 
+/**
+ * Numbers an earlier run of this order was buying when the process was killed, named by the intents
+ * it left (core/intents.ts): held (bought since, no alias or the label), they are taken into the order;
+ * not yet known, they are recorded as pending (settled by the next read or up), and nothing is bought
+ * in their place.
+ */
+async function ownFromIntents(order: Order): Promise<void> {
+  const { a, label } = order;
+  if (label === undefined) return;
+  const want = order.inputs.numbers ? new Set(order.inputs.numbers) : undefined;
+  const back = await recoverIntents(order.intents, async (it) => {
+    if ((want && !want.has(it.number)) || isClaimed(a.key, it.number)) return undefined;
+    const n = await getHeld(a, it.number);
+    if (!n || (n.alias !== label && !isBlankName(n.alias, "\u0000"))) return undefined;
+    const on = rentedAt(n.added_on);
+    return on.to !== undefined && on.to < it.at - SKEW_MS ? undefined : n;
+  });
+  const target = order.inputs.numbers?.length ?? order.inputs.quantity ?? 1;
+  for (const h of back.held) {
+    if (order.details.length >= target || !claim(a.key, h.number)) continue;
+    tookByLabel(a.key, h.number);
+    order.fresh.add(h.number);
+    order.details.push(detailOf(h.value));
+    order.tookByLabel = true;
+  }
+  for (const u of back.unknown) {
+    if (order.details.length + order.pendingNumbers.length >= target || !claim(a.key, u.number)) continue;
+    order.fresh.add(u.number);
+    order.pendingNumbers.push(u.number);
+    order.uncertain.push(u.reason);
+  }
+}
+
 function labelled(order: Order, news: Props): Order {
   const identity = identityOf(news);
-  if (identity !== undefined && !order.inputs.adopt) order.label = labelFor(identity, stripMeta(news));
+  if (identity !== undefined && !order.inputs.adopt) {
+    order.label = labelFor(identity, stripMeta(news));
+    order.intents = new Intents(order.a.key, order.label);
+  }
   return order;
 }
 
@@ -857,12 +898,15 @@ async function create(news: Props): Promise<pulumi.dynamic.CreateResult> {
   const inputs = plivoNumberOrderInputs.parse(stripMeta(news));
   const order = labelled(new Order(account(), inputs), news);
   const id = `plivo-order-${randomUUID()}`;
-  await keeping(id, order, news, "the order is incomplete", async () => {
-    await ownFromLabel(order);
-    await fill(order, inputs.quantity ?? 1);
-    await order.route();
-    order.settleLater();
-  });
+  await withIntents(order.intents, () =>
+    keeping(id, order, news, "the order is incomplete", async () => {
+      await ownFromLabel(order);
+      await ownFromIntents(order);
+      await fill(order, inputs.quantity ?? 1);
+      await order.route();
+      order.settleLater();
+    }),
+  );
   const outs = order.outputs();
   return { id, outs: order.tookByLabel ? { ...outs, [TOOK_BY_LABEL]: true } : outs };
 }
@@ -905,35 +949,36 @@ async function read(id: string, props: Props): Promise<pulumi.dynamic.ReadResult
 async function update(id: string, olds: Props, news: Props): Promise<pulumi.dynamic.UpdateResult> {
   const inputs = plivoNumberOrderInputs.parse(stripMeta(news));
   const order = labelled(restore(account(), inputs, olds), news);
-  await keeping(
-    id,
-    order,
-    news,
-    "the order update is incomplete",
-    async () => {
-      await order.poll();
-      if (inputs.numbers !== undefined) {
-        const want = new Set(inputs.numbers);
-        await order.release(order.details.map((d) => d.number).filter((n) => !want.has(n)));
-        order.pendingNumbers = order.pendingNumbers.filter((n) => want.has(n));
-      } else {
-        const target = inputs.quantity ?? 1;
-        const excess = order.details.length + order.pendingNumbers.length - target;
-        // Quantity down releases the most recently added numbers first.
-        if (excess > 0)
-          await order.release(
-            order.details.slice(-Math.min(excess, order.details.length)).map((d) => d.number),
-          );
-      }
-      await fill(order, inputs.quantity ?? 1);
-      await order.route();
-      order.settleLater();
-    },
-    olds[TOOK_BY_LABEL] === true,
+  const work = () => reconcile(order, inputs);
+  await withIntents(order.intents, () =>
+    keeping(id, order, news, "the order update is incomplete", work, olds[TOOK_BY_LABEL] === true),
   );
   // The mark of a create that took numbers by their label stays (its delete must release them).
   const outs = order.outputs();
-  return { outs: olds[TOOK_BY_LABEL] === true ? { ...outs, [TOOK_BY_LABEL]: true } : outs };
+  const marked = olds[TOOK_BY_LABEL] === true || order.tookByLabel;
+  return { outs: marked ? { ...outs, [TOOK_BY_LABEL]: true } : outs };
+}
+
+/** Brings a held order to its inputs: claims arrivals, releases what is no longer wanted, buys the rest. */
+async function reconcile(order: Order, inputs: PlivoNumberOrderInputs): Promise<void> {
+  await order.poll();
+  if (inputs.numbers !== undefined) {
+    const want = new Set(inputs.numbers);
+    await order.release(order.details.map((d) => d.number).filter((n) => !want.has(n)));
+    order.pendingNumbers = order.pendingNumbers.filter((n) => want.has(n));
+  } else {
+    const target = inputs.quantity ?? 1;
+    const excess = order.details.length + order.pendingNumbers.length - target;
+    // Quantity down releases the most recently added numbers first.
+    if (excess > 0)
+      await order.release(order.details.slice(-Math.min(excess, order.details.length)).map((d) => d.number));
+  }
+  // Numbers a killed run of this same update bought (labelled, or named by its intents).
+  await ownFromLabel(order);
+  await ownFromIntents(order);
+  await fill(order, inputs.quantity ?? 1);
+  await order.route();
+  order.settleLater();
 }
 
 /**
