@@ -44,10 +44,11 @@ const APB = "/v2/accounts/[^/]+";
 
 const latency = (apply: "start" | "end") => ({ type: "latency", ms: PAST_TIMEOUT_MS, apply });
 
-/** 24 trials: every vendor, each operation that can strand money, every fault kind at least once. */
+/** 25 trials: every vendor, each operation that can strand money, every fault kind at least once. */
 export const TRIALS: Trial[] = [
   { name: "kill pulumi during an Exotel rent that then lands", kill: true, program: "exophone", rule: { vendor: "exotel", method: "POST", path: `${EXB}/IncomingPhoneNumbers$`, action: { type: "latency", ms: 6000, apply: "end" } } },
   { name: "kill pulumi during an Apifonica rent that then lands", kill: true, program: "apifonicaNumber", rule: { vendor: "apifonica", method: "POST", path: `${APB}/numbers$`, action: { type: "latency", ms: 6000, apply: "end" } } },
+  { name: "kill pulumi during a Plivo buy that then lands", kill: true, program: "plivoOrder", rule: { vendor: "plivo", method: "POST", path: `${PLB}/PhoneNumber/[^/]+/$`, action: { type: "latency", ms: 6000, apply: "end" } } },
   { name: "Exotel rent lands after the client timed out", rule: { vendor: "exotel", method: "POST", path: `${EXB}/IncomingPhoneNumbers$`, action: latency("end") } },
   { name: "Exotel rent applied, answer later than the timeout", rule: { vendor: "exotel", method: "POST", path: `${EXB}/IncomingPhoneNumbers$`, action: latency("start") } },
   { name: "Exotel rent answer lost after commit", rule: { vendor: "exotel", method: "POST", path: `${EXB}/IncomingPhoneNumbers$`, action: { type: "reset", when: "after" } } },
@@ -88,6 +89,12 @@ export const numbers = [exo.phoneNumber, plivo.numbers, line.number];
   exophone: {
     text: `${HEADER}${EXO}export const numbers = [exo.phoneNumber, ApifonicaApplication, ApifonicaNumber, PlivoNumberOrder].length;\n`,
     declared: { exotel: 1, plivo: 0, apifonica: 0, apifonicaApplications: 0 },
+  },
+  plivoOrder: {
+    text: `${HEADER}const order = new PlivoNumberOrder("order", { countryIso: "US", quantity: 2 });
+export const numbers = [order.numbers, ApifonicaApplication, ApifonicaNumber, ExoPhone].length;
+`,
+    declared: { exotel: 0, plivo: 2, apifonica: 0, apifonicaApplications: 0 },
   },
   apifonicaNumber: {
     text: `${HEADER}const line = new ApifonicaNumber("line", { countryCode: "GB", type: "local" });
