@@ -8,8 +8,8 @@
  * on a non-zero exit: each returns `{ code, stdout, stderr, json? }` so callers can assert exit codes
  * (7 = drift).
  *
- * Plain Node (no ts-node) runs the compiled copy in dist/scripts/, so this file imports nothing but
- * Node built-ins.
+ * Plain Node (no ts-node) runs the compiled copy in dist/scripts/. Besides Node built-ins it imports
+ * only the drift reading of the CLI (cli/drift/steps.ts), so a preview's drift is read one way.
  */
 import { spawn } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
@@ -434,59 +434,5 @@ export class Stack {
   }
 }
 
-interface PreviewStep {
-  op: string;
-  urn: string;
-  oldState?: { outputs?: Record<string, unknown> };
-  newState?: { inputs?: Record<string, unknown> };
-}
-
-/** One field `up` would change, read off a `pulumi preview --json`. */
-export interface Drift {
-  /** e.g. `ExoPhone support-bangalore`. */
-  resource: string;
-  field: string;
-  live: unknown;
-  wanted: unknown;
-  /** The step's operation: update, replace, create, delete, ... */
-  op: string;
-}
-
-/** What a preview shows for an input computed from a resource that is about to change. */
-const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
-
-function sameValue(a: unknown, b: unknown): boolean {
-  return JSON.stringify(a) === JSON.stringify(b);
-}
-
-/**
- * The drift a `pulumi preview --refresh --json` found: for each resource `up` would change, the fields
- * whose live value (the refreshed outputs) differs from what the program asks for (the new inputs).
- * The provider's diff does not name fields (dynamic providers cannot), so they are read off the steps.
- * Inputs still unknown in a preview (computed from a resource that changes too) are left out.
- */
-export function driftOf(previewJson: unknown): Drift[] {
-  const steps = ((previewJson as { steps?: PreviewStep[] } | undefined)?.steps ?? []).filter(
-    (s) => s.op !== "same" && s.op !== "refresh" && s.op !== "read",
-  );
-  const drift: Drift[] = [];
-  for (const s of steps) {
-    const parts = s.urn.split("::");
-    const type = (parts[2] ?? "").split(":").pop() ?? "";
-    const resource = `${type} ${parts[3] ?? ""}`;
-    const live = s.oldState?.outputs ?? {};
-    const wanted = s.newState?.inputs ?? {};
-    const fields = Object.keys(wanted).filter(
-      (k) =>
-        !k.startsWith("__") &&
-        wanted[k] !== undefined &&
-        wanted[k] !== UNKNOWN &&
-        !sameValue(live[k], wanted[k]),
-    );
-    if (fields.length === 0)
-      drift.push({ resource, field: "(whole resource)", live: undefined, wanted: undefined, op: s.op });
-    for (const field of fields)
-      drift.push({ resource, field, live: live[field], wanted: wanted[field], op: s.op });
-  }
-  return drift;
-}
+/** Drift read off a `pulumi preview --json`: the drift report's own step reading, compared as data. */
+export { type Drift, driftOf } from "../cli/drift/steps.js";

@@ -9,6 +9,18 @@ import { deepEqual } from "../../provider/core/diff.js";
 import type { Vendor } from "../credentials.js";
 import type { HeldNumber } from "../inventory.js";
 import { add, formatMoney as formatMicros, type Money, micros } from "./money.js";
+import {
+  differsAsData,
+  liveAndWanted,
+  nameOf,
+  own,
+  type PreviewJson,
+  type PreviewStep,
+  type ResourceState,
+  urnTypeOf,
+} from "./steps.js";
+
+export { nameOf, type PreviewJson, type PreviewStep, type ResourceState } from "./steps.js";
 
 export const KINDS: Record<string, { kind: string; vendor: Vendor }> = {
   ExoPhone: { kind: "exophone", vendor: "exotel" },
@@ -17,23 +29,6 @@ export const KINDS: Record<string, { kind: string; vendor: Vendor }> = {
   ApifonicaApplication: { kind: "apifonica-application", vendor: "apifonica" },
 };
 export const TYPE_PREFIX = "pulumi-nodejs:dynamic/phone-numbers:";
-
-export interface ResourceState {
-  urn?: string;
-  id?: string;
-  type?: string;
-  inputs?: Props;
-  outputs?: Props;
-}
-export interface PreviewStep {
-  op: string;
-  urn: string;
-  oldState?: ResourceState;
-  newState?: ResourceState;
-}
-export interface PreviewJson {
-  steps?: PreviewStep[];
-}
 
 export interface DriftRow {
   stack: string;
@@ -83,9 +78,6 @@ export interface StackReport {
   changeUnknown: string[];
 }
 
-export const nameOf = (urn: string) => urn.slice(urn.lastIndexOf("::") + 2);
-const own = (p: Props | undefined): Props =>
-  Object.fromEntries(Object.entries(p ?? {}).filter(([k]) => !k.startsWith("__")));
 export function typeOfState(type: string | undefined): string | undefined {
   const t = type ?? "";
   return t.startsWith(TYPE_PREFIX) && KINDS[t.slice(TYPE_PREFIX.length)]
@@ -93,8 +85,7 @@ export function typeOfState(type: string | undefined): string | undefined {
     : undefined;
 }
 function typeOf(s: PreviewStep): string | undefined {
-  const urnType = (s.urn.split("::")[2] ?? "").split("$").pop();
-  return typeOfState(s.newState?.type ?? s.oldState?.type ?? urnType);
+  return typeOfState(s.newState?.type ?? s.oldState?.type ?? urnTypeOf(s.urn));
 }
 
 export function numbersOf(type: string, outputs: Props | undefined): string[] {
@@ -122,18 +113,21 @@ export function managedOf(stack: string, resources: ResourceState[]): ManagedNum
   return out;
 }
 
-/** Fields whose value in git differs from the live value, decided by the resource's own diff rules. */
+/**
+ * Fields whose value in git differs from the live value, decided by the resource's own diff rules
+ * (asked one field at a time); where they cannot decide, compared as data (steps.ts).
+ */
 async function driftedFields(type: string, id: string, live: Props, git: Props): Promise<string[]> {
   const kind = KINDS[type]!.kind;
   const { provider } = await import("../../provider/index.js");
   const out: string[] = [];
-  for (const [field, value] of Object.entries(own(git))) {
+  for (const [field, value] of Object.entries(git)) {
     if (field === "adopt") continue;
     let changed: boolean;
     try {
       changed = (await provider(kind).diff(id, live, { [field]: value })).changes === true;
     } catch {
-      changed = !deepEqual(live[field], value);
+      changed = differsAsData(live, git, field);
     }
     if (changed) out.push(field);
   }
@@ -237,8 +231,7 @@ class StackAnalysis {
 }
 
 async function onUpdate(a: StackAnalysis, s: PreviewStep, type: string): Promise<void> {
-  const live = own(s.oldState?.outputs);
-  const git = own(s.newState?.inputs);
+  const { live, wanted: git } = liveAndWanted(s);
   const lastApplied = own(s.oldState?.inputs);
   let fields = await driftedFields(type, s.oldState?.id ?? "", live, git);
   if (type === "PlivoNumberOrder") {
