@@ -82,18 +82,22 @@ function say(line: string): void {
   process.stdout.write(`${redact(line)}\n`);
 }
 
+/** What a step did: its summary line and any detail lines (a step may return more for the next). */
+interface Done {
+  summary: string;
+  details?: string[];
+}
+
 /** One step: runs `fn`, then prints `[ n/N] <what it did> (<duration>)` and any detail lines. */
-async function step(
-  title: string,
-  fn: () => Promise<{ summary: string; details?: string[] }>,
-): Promise<void> {
+async function step<T extends Done>(title: string, fn: () => Promise<T>): Promise<T> {
   stepNo++;
   const label = `[${String(stepNo).padStart(2)}/${totalSteps}]`;
   const started = performance.now();
   try {
-    const { summary, details = [] } = await fn();
-    say(`${label} ${summary} (${seconds(performance.now() - started)})`);
-    for (const d of details) say(`        ${d}`);
+    const done = await fn();
+    say(`${label} ${done.summary} (${seconds(performance.now() - started)})`);
+    for (const d of done.details ?? []) say(`        ${d}`);
+    return done;
   } catch (err) {
     say(`${label} FAILED: ${title} (${seconds(performance.now() - started)})`);
     throw err;
@@ -113,17 +117,226 @@ async function exophoneVoiceUrl(sb: SandboxRef, sid: string): Promise<unknown> {
   return n.voice_url ?? n.IncomingPhoneNumber?.voice_url;
 }
 
-async function main(argv: string[]): Promise<number> {
+/** The command line: `--keep` or not, or the exit code of `--help` and of an unknown option. */
+function parseDemoArgs(argv: string[]): { keep: boolean } | { exit: number } {
   if (argv.includes("-h") || argv.includes("--help")) {
     say(USAGE);
-    return 0;
+    return { exit: 0 };
   }
   const unknown = argv.filter((a) => a !== "--keep");
   if (unknown.length > 0) {
     process.stderr.write(`unknown option ${unknown.join(" ")}\n\n${USAGE}\n`);
-    return 2;
+    return { exit: 2 };
   }
-  const keep = argv.includes("--keep");
+  return { keep: argv.includes("--keep") };
+}
+
+async function engineStep(): Promise<Done & { engineDir: string }> {
+  const engineDir = await findEngine({ onProgress: (line) => say(`        ${line}`) });
+  const version = await new Promise<string>((resolve) => {
+    execFile(
+      path.join(engineDir, "pulumi"),
+      ["version"],
+      { env: { ...process.env, PULUMI_SKIP_UPDATE_CHECK: "true" } },
+      (_e, out) => resolve(String(out).trim()),
+    );
+  });
+  return { summary: `engine: pulumi ${version || "(unknown version)"} in ${engineDir}`, engineDir };
+}
+
+type Sandbox = Awaited<ReturnType<typeof startSandbox>>;
+
+async function sandboxStep(keep: boolean): Promise<Done & { sandbox: Sandbox }> {
+  const options = { host: "127.0.0.1", quiet: true, ...(keep && { stateFile: SANDBOX_STATE }) };
+  let sandbox: Sandbox;
+  try {
+    // --keep: the README's default port, so the printed commands are the usual ones; else any free port.
+    sandbox = await startSandbox({ ...options, port: keep ? 4010 : 0 });
+  } catch (err) {
+    if (!keep || (err as NodeJS.ErrnoException).code !== "EADDRINUSE") throw err;
+    sandbox = await startSandbox({ ...options, port: 0 });
+  }
+  const creds = sandboxCredentials(sandbox);
+  redact = keep ? redact : (text) => creds.reduce((t, c) => t.split(c).join("[redacted]"), text);
+  return {
+    summary: `sandbox: Exotel, Plivo and Apifonica APIs at ${sandbox.url} (in this process)`,
+    sandbox,
+  };
+}
+
+async function stackStep(sandbox: SandboxRef): Promise<Done & { stack: Stack }> {
+  const { config, secrets } = sandboxStackConfig(sandbox);
+  const stack = await Stack.create({
+    programDir: repoRoot,
+    stackName: STACK,
+    stateDir: DEMO_DIR,
+    configFile: CONFIG_FILE,
+    passphrase: PASSPHRASE,
+    config,
+    secrets,
+  });
+  await stack.pulumi(["stack", "select", STACK]);
+  return {
+    summary: `stack "${STACK}": file:// backend in ${DEMO_REL}/, config points at the sandbox (keys and tokens as secrets)`,
+    stack,
+  };
+}
+
+async function upStep(s: Stack, sandbox: SandboxRef): Promise<Done & { outputs: Record<string, unknown> }> {
+  const up = await s.up();
+  if (up.code !== 0) fail("pulumi up failed", up);
+  const out = await s.outputs();
+  if (out.code !== 0) fail("pulumi stack output failed", out);
+  const outputs = out.json as Record<string, unknown>;
+  const rented = flatNumbers(outputs);
+  const held = await holdings(sandbox);
+  const heldNumbers = held.exotel + held.plivo + held.apifonica;
+  if (rented.length !== 6 || heldNumbers !== rented.length) {
+    fail(
+      `expected 6 numbers rented and held by the sandbox, got ${rented.length} in outputs, ${heldNumbers} held`,
+    );
+  }
+  const numbers = outputs["numbers"] as Record<string, string | string[]>;
+  return {
+    summary: `pulumi up: rented ${rented.length} numbers, created ${held.apifonicaApplications} Apifonica application${held.apifonicaApplications === 1 ? "" : "s"}`,
+    details: Object.entries(numbers).map(
+      ([name, n]) => `${name.padEnd(18)} ${Array.isArray(n) ? n.join(", ") : n}`,
+    ),
+    outputs,
+  };
+}
+
+/** The ExoPhone the demo drifts: its resource name, sid, number, and the voice URL the program sets. */
+interface DriftTarget {
+  resource: string;
+  sid: string;
+  number: string | undefined;
+  wantedUrl: unknown;
+}
+
+async function driftTarget(sandbox: SandboxRef, outputs: Record<string, unknown>): Promise<DriftTarget> {
+  const sids = outputs["exophoneSids"] as Record<string, string> | undefined;
+  const resource =
+    sids && PREFERRED_DRIFT_RESOURCE in sids ? PREFERRED_DRIFT_RESOURCE : Object.keys(sids ?? {})[0];
+  const sid = resource ? sids?.[resource] : undefined;
+  if (!resource || !sid) fail("the stack output exophoneSids names no ExoPhone to drift");
+  const numbers = outputs["numbers"] as Record<string, string>;
+  return { resource, sid, number: numbers[resource], wantedUrl: await exophoneVoiceUrl(sandbox, sid) };
+}
+
+async function outOfBandStep(sandbox: SandboxRef, t: DriftTarget): Promise<Done> {
+  await vendorOk(sandbox, "exotel", "PUT", `/IncomingPhoneNumbers/${t.sid}`, { VoiceUrl: DRIFT_URL });
+  const live = await exophoneVoiceUrl(sandbox, t.sid);
+  if (live !== DRIFT_URL) fail(`the Exotel API still shows voice URL ${String(live)}`);
+  return {
+    summary: `out of band: ${t.resource} (${t.number}) now routes to .../9999, set through Exotel's API as in its dashboard`,
+  };
+}
+
+async function previewStep(s: Stack, t: DriftTarget): Promise<Done> {
+  const preview = await s.preview({ refresh: true, expectNoChanges: true, json: true });
+  if (preview.code !== EXIT_CHANGES_FOUND)
+    fail(`expected exit code ${EXIT_CHANGES_FOUND} (changes found), got ${preview.code}`, preview);
+  const drift = driftOf(preview.json);
+  const caught = drift.find((d) => d.resource === `ExoPhone ${t.resource}` && d.field === "voiceUrl");
+  if (!caught) fail(`the preview did not name ${t.resource}.voiceUrl: ${JSON.stringify(drift)}`, preview);
+  if (drift.length !== 1 || caught.op !== "update")
+    fail(`expected exactly one in-place update, got ${JSON.stringify(drift)}`, preview);
+  return {
+    summary: `pulumi preview --refresh --expect-no-changes: exit ${preview.code}, drift caught`,
+    details: drift.map(
+      (d) =>
+        `${d.op} ${d.resource}: ${d.field} is ${JSON.stringify(d.live)} live, ${JSON.stringify(d.wanted)} in the program`,
+    ),
+  };
+}
+
+async function repairStep(
+  s: Stack,
+  sandbox: SandboxRef,
+  t: DriftTarget,
+  outputs: Record<string, unknown>,
+): Promise<Done> {
+  const up = await s.up({ refresh: true });
+  if (up.code !== 0) fail("pulumi up --refresh failed", up);
+  const live = await exophoneVoiceUrl(sandbox, t.sid);
+  if (live !== t.wantedUrl) fail(`after the repair the Exotel API shows voice URL ${String(live)}`);
+  const clean = await s.preview({ refresh: true, expectNoChanges: true });
+  if (clean.code !== 0)
+    fail("preview --refresh --expect-no-changes still finds changes after the repair", clean);
+  const out = await s.outputs();
+  const after = flatNumbers((out.json ?? {}) as Record<string, unknown>);
+  if (JSON.stringify(after) !== JSON.stringify(flatNumbers(outputs)))
+    fail(`the repair changed the numbers: ${after.join(", ")}`);
+  return {
+    summary: "pulumi up --refresh: voice URL repaired in place (same numbers); a new drift check exits 0",
+  };
+}
+
+async function destroyStep(s: Stack): Promise<Done> {
+  const destroy = await s.destroy();
+  if (destroy.code !== 0) fail("pulumi destroy failed", destroy);
+  const state = await s.exportState();
+  const left = (state.json as { deployment?: { resources?: unknown[] } } | undefined)?.deployment?.resources;
+  if ((left ?? []).length !== 0) fail(`the stack still holds ${left?.length} resources`);
+  return { summary: "pulumi destroy: every resource deleted, the stack is empty" };
+}
+
+async function accountsStep(sandbox: SandboxRef): Promise<Done> {
+  const listed = await listedNumbers(sandbox);
+  const held = await holdings(sandbox);
+  const total = held.exotel + held.plivo + held.apifonica + held.apifonicaApplications;
+  const listedTotal = listed.exotel.length + listed.plivo.length + listed.apifonica.length;
+  if (total !== 0 || listedTotal !== 0)
+    fail(`the sandbox accounts still hold something: ${JSON.stringify({ held, listed })}`);
+  return {
+    summary:
+      "released: the Exotel, Plivo and Apifonica accounts list 0 numbers; 0 Apifonica applications (vendor APIs + admin API)",
+  };
+}
+
+/** `--keep`: prints how to use the sandbox and the stack by hand, then serves until Ctrl-C. */
+async function keepRunning(
+  sandbox: Sandbox,
+  engineDir: string,
+  numbers: Record<string, unknown>,
+  demoStarted: number,
+): Promise<void> {
+  await howTo(sandbox, engineDir, numbers);
+  say(`Demo ready in ${seconds(performance.now() - demoStarted)}. Ctrl-C stops the sandbox.`);
+  await new Promise<void>((resolve) => {
+    process.once("SIGINT", resolve);
+    process.once("SIGTERM", resolve);
+  });
+  say(`\nstopping the sandbox (its state is saved in ${path.join(DEMO_REL, "sandbox-state.json")})`);
+}
+
+/** The demo after the sandbox is up: stack, up, drift, repair, then (without --keep) destroy and check. */
+async function afterSandbox(
+  keep: boolean,
+  sandbox: Sandbox,
+  engineDir: string,
+  demoStarted: number,
+): Promise<void> {
+  const { stack } = await step("create the stack", () => stackStep(sandbox));
+  const { outputs } = await step("pulumi up", () => upStep(stack, sandbox));
+  const target = await driftTarget(sandbox, outputs);
+  await step("change a voice URL out of band", () => outOfBandStep(sandbox, target));
+  await step("pulumi preview --refresh --expect-no-changes", () => previewStep(stack, target));
+  await step("pulumi up --refresh", () => repairStep(stack, sandbox, target, outputs));
+  if (keep)
+    return keepRunning(sandbox, engineDir, outputs["numbers"] as Record<string, unknown>, demoStarted);
+  await step("pulumi destroy", () => destroyStep(stack));
+  await step("check the vendor accounts", () => accountsStep(sandbox));
+  say(
+    `Demo passed in ${seconds(performance.now() - demoStarted)}; the empty stack and its history are in ${DEMO_REL}/.`,
+  );
+}
+
+async function main(argv: string[]): Promise<number> {
+  const args = parseDemoArgs(argv);
+  if ("exit" in args) return args.exit;
+  const { keep } = args;
   totalSteps = keep ? 7 : 9;
   const demoStarted = performance.now();
   if (!existsSync(path.join(repoRoot, "dist", "sdk", "index.js"))) {
@@ -132,182 +345,15 @@ async function main(argv: string[]): Promise<number> {
   say(
     `pulumi-phone-numbers demo: the inventory in numbers.yaml, the real Pulumi CLI, the local vendor sandbox${keep ? " (--keep)" : ""}`,
   );
-
-  let engineDir = "";
-  await step("find or build the Pulumi engine", async () => {
-    engineDir = await findEngine({ onProgress: (line) => say(`        ${line}`) });
-    const version = await new Promise<string>((resolve) => {
-      execFile(
-        path.join(engineDir, "pulumi"),
-        ["version"],
-        { env: { ...process.env, PULUMI_SKIP_UPDATE_CHECK: "true" } },
-        (_e, out) => resolve(String(out).trim()),
-      );
-    });
-    return { summary: `engine: pulumi ${version || "(unknown version)"} in ${engineDir}` };
-  });
-
+  const { engineDir } = await step("find or build the Pulumi engine", engineStep);
   await fs.rm(DEMO_DIR, { recursive: true, force: true });
   await fs.mkdir(DEMO_DIR, { recursive: true });
-
-  let sb: Awaited<ReturnType<typeof startSandbox>> | undefined;
-  const closeSandbox = async () => {
-    const s = sb;
-    sb = undefined;
-    if (s) await s.close();
-  };
+  const { sandbox } = await step("start the sandbox", () => sandboxStep(keep));
   try {
-    await step("start the sandbox", async () => {
-      const options = { host: "127.0.0.1", quiet: true, ...(keep && { stateFile: SANDBOX_STATE }) };
-      try {
-        // --keep: the README's default port, so the printed commands are the usual ones; else any free port.
-        sb = await startSandbox({ ...options, port: keep ? 4010 : 0 });
-      } catch (err) {
-        if (!keep || (err as NodeJS.ErrnoException).code !== "EADDRINUSE") throw err;
-        sb = await startSandbox({ ...options, port: 0 });
-      }
-      const creds = sandboxCredentials(sb);
-      redact = keep ? redact : (text) => creds.reduce((t, c) => t.split(c).join("[redacted]"), text);
-      return { summary: `sandbox: Exotel, Plivo and Apifonica APIs at ${sb.url} (in this process)` };
-    });
-    const sandbox = sb as unknown as SandboxRef;
-
-    let stack: Stack | undefined;
-    await step("create the stack", async () => {
-      const { config, secrets } = sandboxStackConfig(sandbox);
-      stack = await Stack.create({
-        programDir: repoRoot,
-        stackName: STACK,
-        stateDir: DEMO_DIR,
-        configFile: CONFIG_FILE,
-        passphrase: PASSPHRASE,
-        config,
-        secrets,
-      });
-      await stack.pulumi(["stack", "select", STACK]);
-      return {
-        summary: `stack "${STACK}": file:// backend in ${DEMO_REL}/, config points at the sandbox (keys and tokens as secrets)`,
-      };
-    });
-    const s = stack as unknown as Stack;
-
-    let outputs: Record<string, unknown> = {};
-    await step("pulumi up", async () => {
-      const up = await s.up();
-      if (up.code !== 0) fail("pulumi up failed", up);
-      const out = await s.outputs();
-      if (out.code !== 0) fail("pulumi stack output failed", out);
-      outputs = out.json as Record<string, unknown>;
-      const rented = flatNumbers(outputs);
-      const held = await holdings(sandbox);
-      const heldNumbers = held.exotel + held.plivo + held.apifonica;
-      if (rented.length !== 6 || heldNumbers !== rented.length) {
-        fail(
-          `expected 6 numbers rented and held by the sandbox, got ${rented.length} in outputs, ${heldNumbers} held`,
-        );
-      }
-      const numbers = outputs["numbers"] as Record<string, string | string[]>;
-      return {
-        summary: `pulumi up: rented ${rented.length} numbers, created ${held.apifonicaApplications} Apifonica application${held.apifonicaApplications === 1 ? "" : "s"}`,
-        details: Object.entries(numbers).map(
-          ([name, n]) => `${name.padEnd(18)} ${Array.isArray(n) ? n.join(", ") : n}`,
-        ),
-      };
-    });
-
-    const sids = outputs["exophoneSids"] as Record<string, string> | undefined;
-    const DRIFT_RESOURCE =
-      sids && PREFERRED_DRIFT_RESOURCE in sids ? PREFERRED_DRIFT_RESOURCE : Object.keys(sids ?? {})[0];
-    const driftSid = DRIFT_RESOURCE ? sids?.[DRIFT_RESOURCE] : undefined;
-    if (!DRIFT_RESOURCE || !driftSid) fail("the stack output exophoneSids names no ExoPhone to drift");
-    const numbers = outputs["numbers"] as Record<string, string>;
-    const wantedUrl = await exophoneVoiceUrl(sandbox, driftSid);
-
-    await step("change a voice URL out of band", async () => {
-      await vendorOk(sandbox, "exotel", "PUT", `/IncomingPhoneNumbers/${driftSid}`, { VoiceUrl: DRIFT_URL });
-      const live = await exophoneVoiceUrl(sandbox, driftSid);
-      if (live !== DRIFT_URL) fail(`the Exotel API still shows voice URL ${String(live)}`);
-      return {
-        summary: `out of band: ${DRIFT_RESOURCE} (${numbers[DRIFT_RESOURCE]}) now routes to .../9999, set through Exotel's API as in its dashboard`,
-      };
-    });
-
-    await step("pulumi preview --refresh --expect-no-changes", async () => {
-      const preview = await s.preview({ refresh: true, expectNoChanges: true, json: true });
-      if (preview.code !== EXIT_CHANGES_FOUND)
-        fail(`expected exit code ${EXIT_CHANGES_FOUND} (changes found), got ${preview.code}`, preview);
-      const drift = driftOf(preview.json);
-      const caught = drift.find((d) => d.resource === `ExoPhone ${DRIFT_RESOURCE}` && d.field === "voiceUrl");
-      if (!caught)
-        fail(`the preview did not name ${DRIFT_RESOURCE}.voiceUrl: ${JSON.stringify(drift)}`, preview);
-      if (drift.length !== 1 || caught.op !== "update")
-        fail(`expected exactly one in-place update, got ${JSON.stringify(drift)}`, preview);
-      return {
-        summary: `pulumi preview --refresh --expect-no-changes: exit ${preview.code}, drift caught`,
-        details: drift.map(
-          (d) =>
-            `${d.op} ${d.resource}: ${d.field} is ${JSON.stringify(d.live)} live, ${JSON.stringify(d.wanted)} in the program`,
-        ),
-      };
-    });
-
-    await step("pulumi up --refresh", async () => {
-      const up = await s.up({ refresh: true });
-      if (up.code !== 0) fail("pulumi up --refresh failed", up);
-      const live = await exophoneVoiceUrl(sandbox, driftSid);
-      if (live !== wantedUrl) fail(`after the repair the Exotel API shows voice URL ${String(live)}`);
-      const clean = await s.preview({ refresh: true, expectNoChanges: true });
-      if (clean.code !== 0)
-        fail("preview --refresh --expect-no-changes still finds changes after the repair", clean);
-      const out = await s.outputs();
-      const after = flatNumbers((out.json ?? {}) as Record<string, unknown>);
-      if (JSON.stringify(after) !== JSON.stringify(flatNumbers(outputs)))
-        fail(`the repair changed the numbers: ${after.join(", ")}`);
-      return {
-        summary: "pulumi up --refresh: voice URL repaired in place (same numbers); a new drift check exits 0",
-      };
-    });
-
-    if (keep) {
-      await howTo(sandbox, engineDir, numbers);
-      say(`Demo ready in ${seconds(performance.now() - demoStarted)}. Ctrl-C stops the sandbox.`);
-      await new Promise<void>((resolve) => {
-        process.once("SIGINT", resolve);
-        process.once("SIGTERM", resolve);
-      });
-      say(`\nstopping the sandbox (its state is saved in ${path.join(DEMO_REL, "sandbox-state.json")})`);
-      await closeSandbox();
-      return 0;
-    }
-
-    await step("pulumi destroy", async () => {
-      const destroy = await s.destroy();
-      if (destroy.code !== 0) fail("pulumi destroy failed", destroy);
-      const state = await s.exportState();
-      const left = (state.json as { deployment?: { resources?: unknown[] } } | undefined)?.deployment
-        ?.resources;
-      if ((left ?? []).length !== 0) fail(`the stack still holds ${left?.length} resources`);
-      return { summary: "pulumi destroy: every resource deleted, the stack is empty" };
-    });
-
-    await step("check the vendor accounts", async () => {
-      const listed = await listedNumbers(sandbox);
-      const held = await holdings(sandbox);
-      const total = held.exotel + held.plivo + held.apifonica + held.apifonicaApplications;
-      const listedTotal = listed.exotel.length + listed.plivo.length + listed.apifonica.length;
-      if (total !== 0 || listedTotal !== 0)
-        fail(`the sandbox accounts still hold something: ${JSON.stringify({ held, listed })}`);
-      return {
-        summary:
-          "released: the Exotel, Plivo and Apifonica accounts list 0 numbers; 0 Apifonica applications (vendor APIs + admin API)",
-      };
-    });
-    say(
-      `Demo passed in ${seconds(performance.now() - demoStarted)}; the empty stack and its history are in ${DEMO_REL}/.`,
-    );
+    await afterSandbox(keep, sandbox, engineDir, demoStarted);
     return 0;
   } finally {
-    await closeSandbox();
+    await sandbox.close();
   }
 }
 

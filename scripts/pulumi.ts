@@ -255,6 +255,26 @@ export interface RefreshOptions {
   json?: boolean;
 }
 
+/** The boolean options that are CLI flags. */
+interface FlagOptions {
+  refresh?: boolean;
+  expectNoChanges?: boolean;
+  diff?: boolean;
+  json?: boolean;
+}
+
+/** Each flag option and its CLI flag, in the order the commands pass them. */
+const FLAGS: ReadonlyArray<readonly [keyof FlagOptions, string]> = [
+  ["refresh", "--refresh"],
+  ["expectNoChanges", "--expect-no-changes"],
+  ["diff", "--diff"],
+  ["json", "--json"],
+];
+
+/** The CLI flags of the options that are on. */
+const flags = (options: FlagOptions): string[] =>
+  FLAGS.filter(([key]) => options[key]).map(([, flag]) => flag);
+
 /** One stack of a program, on its own file backend. */
 export class Stack {
   private constructor(
@@ -339,45 +359,23 @@ export class Stack {
   }
 
   up(options: UpOptions = {}): Promise<RunResult> {
-    return this.stackCommand(
-      ["up"],
-      [
-        "--yes",
-        "--skip-preview",
-        ...this.configArgs,
-        ...(options.refresh ? ["--refresh"] : []),
-        ...(options.expectNoChanges ? ["--expect-no-changes"] : []),
-        ...(options.json ? ["--json"] : []),
-      ],
-      { json: options.json === true },
-    );
+    const args = ["--yes", "--skip-preview", ...this.configArgs, ...flags(options)];
+    return this.stackCommand(["up"], args, { json: options.json === true });
   }
 
   preview(options: PreviewOptions = {}): Promise<RunResult> {
-    return this.stackCommand(
-      ["preview"],
-      [
-        ...this.configArgs,
-        ...(options.refresh ? ["--refresh"] : []),
-        ...(options.expectNoChanges ? ["--expect-no-changes"] : []),
-        ...(options.diff ? ["--diff"] : []),
-        ...(options.json ? ["--json"] : []),
-      ],
-      { json: options.json === true },
-    );
+    return this.stackCommand(["preview"], [...this.configArgs, ...flags(options)], {
+      json: options.json === true,
+    });
   }
 
   refresh(options: RefreshOptions = {}): Promise<RunResult> {
-    return this.stackCommand(
-      ["refresh"],
-      [
-        ...this.configArgs,
-        ...(options.previewOnly ? ["--preview-only"] : ["--yes", "--skip-preview"]),
-        ...(options.expectNoChanges ? ["--expect-no-changes"] : []),
-        ...(options.json ? ["--json"] : []),
-      ],
-      { json: options.json === true },
-    );
+    const args = [
+      ...this.configArgs,
+      ...(options.previewOnly ? ["--preview-only"] : ["--yes", "--skip-preview"]),
+      ...flags(options),
+    ];
+    return this.stackCommand(["refresh"], args, { json: options.json === true });
   }
 
   destroy(): Promise<RunResult> {
