@@ -93,6 +93,8 @@ export interface VendorHttp {
   ): z.infer<S>;
   /** Builds a `VendorApiError` whose texts are scrubbed of this account's credentials. */
   error(init: ConstructorParameters<typeof VendorApiError>[0]): VendorApiError;
+  /** A definite (not ambiguous) error about a 200 answer's content, e.g. an unusable next-page link. */
+  answerError(operation: string, detail: string): VendorApiError;
 }
 
 const DEFAULT_RETRY_METHODS: Method[] = ["GET", "PUT", "DELETE"];
@@ -207,15 +209,11 @@ function sanitize(err: unknown, redact: (s: string) => string, depth = 0): Error
   return copy;
 }
 
-/** Creates the HTTP layer of one vendor account. */
-export function createVendorHttp(config: VendorHttpConfig): VendorHttp {
-  const { vendor } = config;
-  const redact = redactor(basicAuthSecrets(config.username, config.password, config.usernameIsSecret));
+/** One got instance for an account: prefix URL, Basic auth, timeouts, bounded retries, the limiter. */
+function accountGot(config: VendorHttpConfig): Got {
   const timeouts = { ...DEFAULT_TIMEOUTS, ...config.timeouts };
-  const retryLimit = config.retryLimit ?? DEFAULT_RETRY_LIMIT;
   const authorization = `Basic ${Buffer.from(`${config.username}:${config.password}`).toString("base64")}`;
-
-  const client: Got = got.extend({
+  return got.extend({
     prefixUrl: stripUserinfo(config.baseUrl),
     headers: { "user-agent": USER_AGENT, accept: "application/json", authorization },
     timeout: {
@@ -230,7 +228,7 @@ export function createVendorHttp(config: VendorHttpConfig): VendorHttp {
     responseType: "text",
     request: limitedRequest(config.limiter),
     retry: {
-      limit: retryLimit,
+      limit: config.retryLimit ?? DEFAULT_RETRY_LIMIT,
       methods: DEFAULT_RETRY_METHODS,
       statusCodes: RETRY_STATUS_CODES,
       maxRetryAfter: MAX_RETRY_AFTER_MS,
@@ -239,66 +237,45 @@ export function createVendorHttp(config: VendorHttpConfig): VendorHttp {
         computedValue === 0 ? 0 : retryDelay(attemptCount, retryAfter),
     },
   });
+}
 
-  const error = (init: ConstructorParameters<typeof VendorApiError>[0]): VendorApiError =>
-    new VendorApiError({
+/** got's per-request retry options for a policy. */
+function retryOptions(policy: RetryPolicy): { limit?: number; methods?: Method[] } {
+  if (policy === "never") {
+    return { limit: 0 };
+  }
+  return policy === "idempotent-post" ? { methods: [...DEFAULT_RETRY_METHODS, "POST" as Method] } : {};
+}
+
+type ErrorInit = ConstructorParameters<typeof VendorApiError>[0];
+
+/** The HTTP layer of one vendor account (see `createVendorHttp`). */
+class AccountHttp implements VendorHttp {
+  readonly vendor: Vendor;
+  private readonly redact: (s: string) => string;
+  private readonly client: Got;
+
+  constructor(private readonly config: VendorHttpConfig) {
+    this.vendor = config.vendor;
+    this.redact = redactor(basicAuthSecrets(config.username, config.password, config.usernameIsSecret));
+    this.client = accountGot(config);
+  }
+
+  error(init: ErrorInit): VendorApiError {
+    const redact = this.redact;
+    return new VendorApiError({
       ...init,
       vendorMessage: init.vendorMessage === undefined ? undefined : redact(init.vendorMessage),
       detail: init.detail === undefined ? undefined : redact(init.detail),
       code: init.code === undefined ? undefined : redact(init.code),
     });
-
-  function mapError(operation: string, err: unknown): VendorApiError {
-    if (err instanceof VendorApiError) {
-      return err;
-    }
-    const cause = sanitize(err, redact);
-    if (err instanceof HTTPError) {
-      const status = err.response.statusCode;
-      const raw = typeof err.response.body === "string" ? err.response.body : "";
-      let parsed: VendorErrorBody = {};
-      try {
-        parsed = config.parseErrorBody(raw.trim() === "" ? undefined : tryJson(raw));
-      } catch {
-        parsed = {};
-      }
-      return error({
-        vendor,
-        operation,
-        status,
-        code: parsed.code,
-        vendorMessage: parsed.message,
-        detail: err.response.statusMessage,
-        ambiguous: status >= 500 || status === 408,
-        retryAfter: status === 429 ? parseRetryAfter(err.response.headers["retry-after"]) : undefined,
-        cause,
-      });
-    }
-    if (err instanceof TimeoutError) {
-      return error({
-        vendor,
-        operation,
-        detail: `timeout awaiting ${err.event} (${err.code})`,
-        ambiguous: !UNSENT_TIMEOUT_EVENTS.has(err.event),
-        cause,
-      });
-    }
-    if (err instanceof RequestError) {
-      const code = err.code;
-      return error({
-        vendor,
-        operation,
-        detail: `network error ${code}: ${err.message}`,
-        ambiguous: !UNSENT_ERROR_CODES.has(code),
-        cause,
-      });
-    }
-    // Not a transport error (e.g. invalid options): nothing was sent.
-    const message = err instanceof Error ? err.message : String(err);
-    return error({ vendor, operation, detail: `request not sent: ${message}`, ambiguous: false, cause });
   }
 
-  function validate<S extends z.ZodType>(
+  answerError(operation: string, detail: string): VendorApiError {
+    return this.error({ vendor: this.vendor, operation, status: 200, detail, ambiguous: false });
+  }
+
+  validate<S extends z.ZodType>(
     operation: string,
     status: number,
     schema: S,
@@ -314,56 +291,102 @@ export function createVendorHttp(config: VendorHttpConfig): VendorHttp {
     const shown =
       issues.slice(0, 5).join("; ") + (issues.length > 5 ? `; and ${issues.length - 5} more` : "");
     throw new VendorResponseError({
-      vendor,
+      vendor: this.vendor,
       operation,
       status,
-      detail: redact(`unexpected response body: ${shown}`),
+      detail: this.redact(`unexpected response body: ${shown}`),
       issues: paths,
     });
   }
 
-  async function call<S extends z.ZodType>(spec: CallSpec<S>): Promise<z.infer<S>> {
-    const policy = spec.retry ?? "default";
-    const retry =
-      policy === "never"
-        ? { limit: 0 }
-        : policy === "idempotent-post"
-          ? { methods: [...DEFAULT_RETRY_METHODS, "POST" as Method] }
-          : {};
-    const query = compact(spec.query);
-    const body = compact(spec.body);
-    let text: string;
-    let status: number;
-    try {
-      const response = await client(spec.path, {
-        method: spec.method,
-        ...(query ? { searchParams: query } : {}),
-        ...(body ? (config.bodyEncoding === "form" ? { form: body } : { json: body }) : {}),
-        retry,
-      });
-      text = response.body;
-      status = response.statusCode;
-    } catch (err) {
-      throw mapError(spec.operation, err);
-    }
+  async call<S extends z.ZodType>(spec: CallSpec<S>): Promise<z.infer<S>> {
+    const { text, status } = await this.send(spec);
     let value: unknown;
     if (text.trim() !== "") {
       try {
         value = JSON.parse(text);
       } catch (err) {
         throw new VendorResponseError({
-          vendor,
+          vendor: this.vendor,
           operation: spec.operation,
           status,
           detail: "response body is not valid JSON",
-          cause: sanitize(err, redact),
+          cause: sanitize(err, this.redact),
         });
       }
     }
-    return validate(spec.operation, status, spec.schema, value);
+    return this.validate(spec.operation, status, spec.schema, value);
   }
 
-  return { vendor, call, validate, error };
+  /** Sends one request (got retrying it as the policy allows); every failure becomes a `VendorApiError`. */
+  private async send(spec: CallSpec<z.ZodType>): Promise<{ text: string; status: number }> {
+    const query = compact(spec.query);
+    const body = compact(spec.body);
+    try {
+      const response = await this.client(spec.path, {
+        method: spec.method,
+        ...(query ? { searchParams: query } : {}),
+        ...(body ? (this.config.bodyEncoding === "form" ? { form: body } : { json: body }) : {}),
+        retry: retryOptions(spec.retry ?? "default"),
+      });
+      return { text: response.body, status: response.statusCode };
+    } catch (err) {
+      throw this.mapError(spec.operation, err);
+    }
+  }
+
+  private mapError(operation: string, err: unknown): VendorApiError {
+    if (err instanceof VendorApiError) {
+      return err;
+    }
+    const vendor = this.vendor;
+    const cause = sanitize(err, this.redact);
+    if (err instanceof HTTPError) {
+      return this.error({ ...this.statusError(err), vendor, operation, cause });
+    }
+    if (err instanceof TimeoutError) {
+      const detail = `timeout awaiting ${err.event} (${err.code})`;
+      return this.error({
+        vendor,
+        operation,
+        detail,
+        ambiguous: !UNSENT_TIMEOUT_EVENTS.has(err.event),
+        cause,
+      });
+    }
+    if (err instanceof RequestError) {
+      const detail = `network error ${err.code}: ${err.message}`;
+      return this.error({ vendor, operation, detail, ambiguous: !UNSENT_ERROR_CODES.has(err.code), cause });
+    }
+    // Not a transport error (e.g. invalid options): nothing was sent.
+    const message = err instanceof Error ? err.message : String(err);
+    return this.error({ vendor, operation, detail: `request not sent: ${message}`, ambiguous: false, cause });
+  }
+
+  /** What an HTTP error status says: the vendor's code and message, whether it may have applied, Retry-After. */
+  private statusError(err: HTTPError): Omit<ErrorInit, "vendor" | "operation"> {
+    const status = err.response.statusCode;
+    const raw = typeof err.response.body === "string" ? err.response.body : "";
+    let parsed: VendorErrorBody = {};
+    try {
+      parsed = this.config.parseErrorBody(raw.trim() === "" ? undefined : tryJson(raw));
+    } catch {
+      parsed = {};
+    }
+    return {
+      status,
+      code: parsed.code,
+      vendorMessage: parsed.message,
+      detail: err.response.statusMessage,
+      ambiguous: status >= 500 || status === 408,
+      retryAfter: status === 429 ? parseRetryAfter(err.response.headers["retry-after"]) : undefined,
+    };
+  }
+}
+
+/** Creates the HTTP layer of one vendor account. */
+export function createVendorHttp(config: VendorHttpConfig): VendorHttp {
+  return new AccountHttp(config);
 }
 
 /** Encodes one path segment (an id or number supplied by the caller). */
