@@ -3,31 +3,25 @@
  * JSON request bodies, GET parameters in the query string, HTTP Basic `accountSid:authToken`.
  */
 import { z } from "zod";
+import { type VendorAccountBase, VendorClients } from "../core/client-factory.js";
 import { VendorResponseError } from "../core/errors.js";
+import { isRecord, rawText, seg, text, type VendorErrorBody, type VendorHttp } from "../core/http.js";
+import type { RateLimit } from "../core/limiter.js";
+import { items, walkLinked } from "../core/paging.js";
 import {
-  cached,
-  createVendorHttp,
-  fingerprintOf,
-  type HttpTuning,
-  isRecord,
-  normalizeBase,
-  rawText,
-  seg,
-  text,
-  type VendorErrorBody,
-  type VendorHttp,
-} from "../core/http.js";
-import { configureLimit, limiterFor, type RateLimit } from "../core/limiter.js";
-import { items, walkPages } from "../core/paging.js";
+  type NumberVerbs,
+  type VendorClient,
+  VendorClientBase,
+  type VendorVerbTypes,
+  yieldAll,
+} from "../core/vendor-client.js";
 
-export interface ApifonicaAccount extends HttpTuning {
+export interface ApifonicaAccount extends VendorAccountBase {
   /** Account SID (`acc` + UUID; goes in the path). */
   accountSid: string;
   authToken: string;
   /** e.g. `https://api.apifonica.com`, or `<sandbox>/apifonica`. */
   baseUrl: string;
-  /** Overrides the account's shared limiter (see `configureLimit`). */
-  rateLimit?: RateLimit;
 }
 
 /** No published limit; 100 requests per 10 seconds per account. */
@@ -145,25 +139,58 @@ export interface ApifonicaApplicationInput {
   events?: string;
 }
 
-export interface ApifonicaClient {
-  /** Numbers for sale in a country (at most 10). */
+/** What a search asks: the country, and optionally the type and services. */
+export interface ApifonicaSearchQuery {
+  /** ISO 3166-1 alpha-2, e.g. "GB". */
+  countryCode: string;
+  type?: string;
+  voice?: boolean;
+  messaging?: boolean;
+}
+
+/** What a rent sends: the number and at most one of the app SIDs. */
+export interface ApifonicaRentParams {
+  number: string;
+  callAppSid?: string;
+  msgAppSid?: string;
+}
+
+/** Partial update; mode is xml | sip_phone | end_point. */
+export interface ApifonicaNumberPatch {
+  callAppSid?: string;
+  msgAppSid?: string;
+  mode?: string;
+  name?: string;
+}
+
+/** The types of Apifonica's uniform verbs (numbers are keyed by their number SID). */
+export interface ApifonicaVerbs extends VendorVerbTypes {
+  query: ApifonicaSearchQuery;
+  offer: ApifonicaAvailableNumber;
+  rent: ApifonicaRentParams;
+  rented: { numberSid: string };
+  record: ApifonicaNumber;
+  held: ApifonicaNumber;
+  listOptions: ApifonicaListQuery;
+  patch: ApifonicaNumberPatch;
+  /** The answer carries nothing worth keeping. */
+  updated: undefined;
+}
+
+/** An Apifonica account's numbers (a search answers at most 10), applications and number costs. */
+export interface ApifonicaClient extends VendorClient<ApifonicaVerbs>, NumberVerbs<ApifonicaVerbs> {
+  /** Numbers for sale in a country (at most 10), in one array. */
   searchAvailableNumbers(
     countryCode: string,
     q?: { type?: string; voice?: boolean; messaging?: boolean },
   ): Promise<ApifonicaAvailableNumber[]>;
-  /** Rents a number; at most one of the app SIDs. Never retried: on an ambiguous error, look the number up. */
-  rentNumber(p: { number: string; callAppSid?: string; msgAppSid?: string }): Promise<{ numberSid: string }>;
-  getNumber(numberSid: string): Promise<ApifonicaNumber>;
-  listNumbers(q?: ApifonicaListQuery): AsyncIterable<ApifonicaNumber>;
-  listNumberPages(q?: ApifonicaListQuery): AsyncIterable<ApifonicaNumber[]>;
-  /** Partial update; mode is xml | sip_phone | end_point. */
-  updateNumber(
-    numberSid: string,
-    p: { callAppSid?: string; msgAppSid?: string; mode?: string; name?: string },
-  ): Promise<void>;
+  /** Same as `rent`. */
+  rentNumber(p: ApifonicaRentParams): Promise<{ numberSid: string }>;
+  /** Same as `release`. */
   releaseNumber(numberSid: string): Promise<void>;
   /** Never retried. */
   createApplication(p: ApifonicaApplicationInput): Promise<{ applicationSid: string }>;
+  /** One application. */
   getApplication(applicationSid: string): Promise<ApifonicaApplication>;
   /** Partial update. */
   updateApplication(applicationSid: string, p: Partial<ApifonicaApplicationInput>): Promise<void>;
@@ -171,6 +198,12 @@ export interface ApifonicaClient {
   deleteApplication(applicationSid: string): Promise<void>;
   /** Setup and monthly price of every rented number. */
   listNumberCosts(): AsyncIterable<ApifonicaNumberCost>;
+}
+
+declare module "../core/client-factory.js" {
+  interface VendorClientTypes {
+    apifonica: { account: ApifonicaAccount; client: ApifonicaClient };
+  }
 }
 
 /** Error body: `{"status_code":404,"status_message":"NOT FOUND","error_text":"…"}`. */
@@ -184,257 +217,217 @@ export function parseApifonicaError(body: unknown): VendorErrorBody {
   };
 }
 
-/** The key of the account's shared limiter. */
-export function apifonicaLimiterKey(account: Pick<ApifonicaAccount, "baseUrl" | "accountSid">): string {
-  return `apifonica:${account.accountSid}@${normalizeBase(account.baseUrl)}`;
-}
-
-const clients = new Map<string, { fingerprint: string; client: ApifonicaClient }>();
-
-/** The client of one Apifonica account, cached per (baseUrl, accountSid). */
+/** The client of one Apifonica account, cached per (baseUrl, accountSid); see `setClientFactory`. */
 export function apifonicaClient(account: ApifonicaAccount): ApifonicaClient {
-  const limiterKey = apifonicaLimiterKey(account);
-  if (account.rateLimit) {
-    configureLimit(limiterKey, account.rateLimit);
-  }
-  const key = `${normalizeBase(account.baseUrl)}\n${account.accountSid}`;
-  const fingerprint = fingerprintOf(account.authToken, account.timeouts, account.retryLimit);
-  return cached(clients, key, fingerprint, () =>
-    buildClient(
-      account,
-      createVendorHttp({
-        vendor: "apifonica",
-        baseUrl: account.baseUrl,
-        username: account.accountSid,
-        password: account.authToken,
-        usernameIsSecret: false,
-        limiter: limiterFor(limiterKey, APIFONICA_DEFAULT_RATE_LIMIT),
-        bodyEncoding: "json",
-        parseErrorBody: parseApifonicaError,
-        ...(account.timeouts ? { timeouts: account.timeouts } : {}),
-        ...(account.retryLimit !== undefined ? { retryLimit: account.retryLimit } : {}),
-      }),
-    ),
-  );
+  return clients.client(account);
 }
 
 function bool(value: boolean | undefined): string | undefined {
   return value === undefined ? undefined : String(value);
 }
 
-function buildClient(account: ApifonicaAccount, http: VendorHttp): ApifonicaClient {
-  const base = `v2/accounts/${seg(account.accountSid)}`;
-
-  /** Writes answer 2xx with a status envelope; a `status_code` >= 400 inside it is still a failure. */
-  async function write<S extends z.ZodType<z.infer<typeof statusSchema>>>(
-    operation: string,
-    method: "POST" | "PUT" | "DELETE",
-    path: string,
-    body: Record<string, string | undefined> | undefined,
-    schema: S,
-  ): Promise<z.infer<S>> {
-    const result = await http.call({
-      operation,
-      method,
-      path,
-      ...(body ? { body } : {}),
-      schema,
-      retry: method === "POST" ? "never" : "default",
-    });
-    if (result.status_code !== undefined && result.status_code >= 400) {
-      throw http.error({
-        vendor: "apifonica",
-        operation,
-        status: result.status_code,
-        code: result.status_message,
-        vendorMessage: text(result["error_text"]),
-        ambiguous: result.status_code >= 500,
-      });
-    }
-    return result;
-  }
-
-  /** The last path segment of a `uri` such as `/accounts/<acc>/numbers/<sid>`. */
-  function sidFrom(operation: string, status: number, uri: string, collection: string): string {
-    const match = new RegExp(`/${collection}/([^/?#]+)/?(?:[?#].*)?$`).exec(uri);
-    if (!match?.[1]) {
-      throw new VendorResponseError({
-        vendor: "apifonica",
-        operation,
-        status,
-        detail: `unexpected response body: uri: no ${collection} SID in it`,
-        issues: ["uri"],
-      });
-    }
-    return decodeURIComponent(match[1]);
-  }
-
-  function cursorWalk<T extends z.ZodType>(
-    operation: string,
-    path: string,
-    filters: Record<string, string | undefined>,
-    item: T,
-  ): AsyncIterable<z.infer<T>[]> {
-    const schema = cursorListOf(item);
-    return walkPages<string | null, z.infer<T>>(
-      null,
-      async (cursor) => {
-        const body = await http.call({
-          operation,
-          method: "GET",
-          path,
-          query: { ...filters, next: cursor ?? undefined },
-          schema,
-        });
-        return { items: body.numbers as z.infer<T>[], next: nextCursor(operation, body.next) };
-      },
-      () =>
-        http.error({
-          vendor: "apifonica",
-          operation,
-          status: 200,
-          detail: "next repeats a cursor already used",
-          ambiguous: false,
-        }),
-    );
-  }
-
-  /** Only the `next` cursor of the vendor's absolute next URL is used; the host is ours. */
-  function nextCursor(operation: string, next: string | null | undefined): string | undefined {
-    if (!next) {
-      return undefined;
-    }
-    let cursor: string | null = null;
-    try {
-      cursor = new URL(next, "http://next.invalid/").searchParams.get("next");
-    } catch {
-      cursor = null;
-    }
-    if (!cursor) {
-      throw http.error({
-        vendor: "apifonica",
-        operation,
-        status: 200,
-        detail: "unexpected response body: next: no next cursor in the URL",
-        ambiguous: false,
-      });
-    }
-    return cursor;
-  }
-
-  function listNumberPages(q?: ApifonicaListQuery): AsyncIterable<ApifonicaNumber[]> {
-    return cursorWalk(
-      "listNumbers",
-      `${base}/numbers`,
-      {
-        number: q?.number?.trim().replace(/^\+/, ""),
-        country_code: q?.countryCode,
-        type: q?.type,
-        voice: bool(q?.voice),
-        messaging: bool(q?.messaging),
-        limit:
-          q?.pageSize === undefined ? undefined : String(Math.min(20, Math.max(1, Math.floor(q.pageSize)))),
-      },
-      apifonicaNumberSchema,
-    );
-  }
-
-  return {
-    async searchAvailableNumbers(countryCode, q) {
-      const body = await http.call({
-        operation: "searchAvailableNumbers",
-        method: "GET",
-        path: `${base}/availableNumbers/${seg(countryCode)}`,
-        query: { type: q?.type, voice: bool(q?.voice), messaging: bool(q?.messaging) },
-        schema: apifonicaAvailableSchema,
-      });
-      return body.available_numbers;
-    },
-
-    async rentNumber(p) {
-      const result = await write(
-        "rentNumber",
-        "POST",
-        `${base}/numbers`,
-        { number: p.number, call_app_sid: p.callAppSid, msg_app_sid: p.msgAppSid },
-        createdSchema,
-      );
-      return { numberSid: sidFrom("rentNumber", result.status_code ?? 201, result.uri, "numbers") };
-    },
-
-    async getNumber(numberSid) {
-      return http.call({
-        operation: "getNumber",
-        method: "GET",
-        path: `${base}/numbers/${seg(numberSid)}`,
-        schema: apifonicaNumberSchema,
-      });
-    },
-
-    listNumberPages,
-
-    listNumbers(q) {
-      return items(listNumberPages(q));
-    },
-
-    async updateNumber(numberSid, p) {
-      await write(
-        "updateNumber",
-        "PUT",
-        `${base}/numbers/${seg(numberSid)}`,
-        { call_app_sid: p.callAppSid, msg_app_sid: p.msgAppSid, mode: p.mode, name: p.name },
-        statusSchema,
-      );
-    },
-
-    async releaseNumber(numberSid) {
-      await write("releaseNumber", "DELETE", `${base}/numbers/${seg(numberSid)}`, undefined, statusSchema);
-    },
-
-    async createApplication(p) {
-      const result = await write(
-        "createApplication",
-        "POST",
-        `${base}/applications`,
-        { controller: p.controller, method: p.method, name: p.name, events: p.events },
-        createdSchema,
-      );
-      return {
-        applicationSid: sidFrom("createApplication", result.status_code ?? 201, result.uri, "applications"),
-      };
-    },
-
-    async getApplication(applicationSid) {
-      return http.call({
-        operation: "getApplication",
-        method: "GET",
-        path: `${base}/applications/${seg(applicationSid)}`,
-        schema: apifonicaApplicationSchema,
-      });
-    },
-
-    async updateApplication(applicationSid, p) {
-      await write(
-        "updateApplication",
-        "PUT",
-        `${base}/applications/${seg(applicationSid)}`,
-        { controller: p.controller, method: p.method, name: p.name, events: p.events },
-        statusSchema,
-      );
-    },
-
-    async deleteApplication(applicationSid) {
-      await write(
-        "deleteApplication",
-        "DELETE",
-        `${base}/applications/${seg(applicationSid)}`,
-        undefined,
-        statusSchema,
-      );
-    },
-
-    listNumberCosts() {
-      return items(cursorWalk("listNumberCosts", `${base}/balance/numbers`, {}, apifonicaNumberCostSchema));
-    },
-  };
+/** One write: where, with which body (none for a delete), validated by which status schema. */
+interface WriteSpec<S extends z.ZodType<z.infer<typeof statusSchema>>> {
+  operation: string;
+  method: "POST" | "PUT" | "DELETE";
+  path: string;
+  body?: Record<string, string | undefined>;
+  schema: S;
 }
+
+/**
+ * Writes answer 2xx with a status envelope; a `status_code` >= 400 inside it is still a failure.
+ * A POST (a create) is never retried.
+ */
+async function write<S extends z.ZodType<z.infer<typeof statusSchema>>>(
+  http: VendorHttp,
+  spec: WriteSpec<S>,
+): Promise<z.infer<S>> {
+  const { operation, method } = spec;
+  const result = await http.call({ ...spec, retry: method === "POST" ? "never" : "default" });
+  if (result.status_code !== undefined && result.status_code >= 400) {
+    throw http.error({
+      vendor: "apifonica",
+      operation,
+      status: result.status_code,
+      code: result.status_message,
+      vendorMessage: text(result["error_text"]),
+      ambiguous: result.status_code >= 500,
+    });
+  }
+  return result;
+}
+
+/**
+ * A create (never retried): its SID is the last path segment of the answer's `uri`, such as
+ * `/accounts/<acc>/numbers/<sid>` for a POST to `.../numbers`.
+ */
+async function create(
+  http: VendorHttp,
+  operation: string,
+  path: string,
+  body: Record<string, string | undefined>,
+): Promise<string> {
+  const result = await write(http, { operation, method: "POST", path, body, schema: createdSchema });
+  const collection = path.slice(path.lastIndexOf("/") + 1);
+  const match = new RegExp(`/${collection}/([^/?#]+)/?(?:[?#].*)?$`).exec(result.uri);
+  if (!match?.[1]) {
+    throw new VendorResponseError({
+      vendor: "apifonica",
+      operation,
+      status: result.status_code ?? 201,
+      detail: `unexpected response body: uri: no ${collection} SID in it`,
+      issues: ["uri"],
+    });
+  }
+  return decodeURIComponent(match[1]);
+}
+
+/** Only the `next` cursor of the vendor's absolute next URL is used. */
+function nextParam(params: URLSearchParams): string | undefined {
+  return params.get("next") || undefined;
+}
+
+function cursorWalk<T extends z.ZodType>(
+  http: VendorHttp,
+  operation: string,
+  path: string,
+  filters: Record<string, string | undefined>,
+  item: T,
+): AsyncIterable<z.infer<T>[]> {
+  const schema = cursorListOf(item);
+  const first: string | null = null;
+  return walkLinked({
+    first,
+    fetch: (cursor: string | null) =>
+      http.call({ operation, method: "GET", path, query: { ...filters, next: cursor ?? undefined }, schema }),
+    items: (body) => body.numbers as z.infer<T>[],
+    link: (body) => body.next,
+    next: nextParam,
+    fail: (detail) => http.answerError(operation, detail),
+    unusable: "unexpected response body: next: no next cursor in the URL",
+    repeated: "next repeats a cursor already used",
+  });
+}
+
+/** An application's fields as the API names them. */
+function applicationBody(p: Partial<ApifonicaApplicationInput>): Record<string, string | undefined> {
+  return { controller: p.controller, method: p.method, name: p.name, events: p.events };
+}
+
+class Apifonica extends VendorClientBase<ApifonicaVerbs> implements ApifonicaClient {
+  private readonly base: string;
+
+  constructor(account: ApifonicaAccount, http: VendorHttp) {
+    super(http);
+    this.base = `v2/accounts/${seg(account.accountSid)}`;
+  }
+
+  readonly rentNumber = (p: ApifonicaRentParams) => this.rent(p);
+  readonly releaseNumber = (numberSid: string) => this.release(numberSid);
+
+  search(q: ApifonicaSearchQuery): AsyncIterable<ApifonicaAvailableNumber> {
+    const { countryCode, ...rest } = q;
+    return yieldAll(() => this.searchAvailableNumbers(countryCode, rest));
+  }
+
+  async searchAvailableNumbers(
+    countryCode: string,
+    q?: { type?: string; voice?: boolean; messaging?: boolean },
+  ): Promise<ApifonicaAvailableNumber[]> {
+    const body = await this.http.call({
+      operation: "searchAvailableNumbers",
+      method: "GET",
+      path: `${this.base}/availableNumbers/${seg(countryCode)}`,
+      query: { type: q?.type, voice: bool(q?.voice), messaging: bool(q?.messaging) },
+      schema: apifonicaAvailableSchema,
+    });
+    return body.available_numbers;
+  }
+
+  async rent(p: ApifonicaRentParams): Promise<{ numberSid: string }> {
+    const body = { number: p.number, call_app_sid: p.callAppSid, msg_app_sid: p.msgAppSid };
+    return { numberSid: await create(this.http, "rentNumber", `${this.base}/numbers`, body) };
+  }
+
+  get(numberSid: string): Promise<ApifonicaNumber> {
+    return this.http.call({
+      operation: "getNumber",
+      method: "GET",
+      path: `${this.base}/numbers/${seg(numberSid)}`,
+      schema: apifonicaNumberSchema,
+    });
+  }
+
+  listPages(q?: ApifonicaListQuery): AsyncIterable<ApifonicaNumber[]> {
+    const size = q?.pageSize === undefined ? undefined : Math.min(20, Math.max(1, Math.floor(q.pageSize)));
+    const filters = {
+      number: q?.number?.trim().replace(/^\+/, ""),
+      country_code: q?.countryCode,
+      type: q?.type,
+      voice: bool(q?.voice),
+      messaging: bool(q?.messaging),
+      limit: size === undefined ? undefined : String(size),
+    };
+    return cursorWalk(this.http, "listNumbers", `${this.base}/numbers`, filters, apifonicaNumberSchema);
+  }
+
+  async update(numberSid: string, p: ApifonicaNumberPatch): Promise<undefined> {
+    const body = { call_app_sid: p.callAppSid, msg_app_sid: p.msgAppSid, mode: p.mode, name: p.name };
+    const path = `${this.base}/numbers/${seg(numberSid)}`;
+    await write(this.http, { operation: "updateNumber", method: "PUT", path, body, schema: statusSchema });
+    return undefined;
+  }
+
+  async release(numberSid: string): Promise<void> {
+    const path = `${this.base}/numbers/${seg(numberSid)}`;
+    await write(this.http, { operation: "releaseNumber", method: "DELETE", path, schema: statusSchema });
+  }
+
+  async createApplication(p: ApifonicaApplicationInput): Promise<{ applicationSid: string }> {
+    const path = `${this.base}/applications`;
+    return { applicationSid: await create(this.http, "createApplication", path, applicationBody(p)) };
+  }
+
+  getApplication(applicationSid: string): Promise<ApifonicaApplication> {
+    return this.http.call({
+      operation: "getApplication",
+      method: "GET",
+      path: `${this.base}/applications/${seg(applicationSid)}`,
+      schema: apifonicaApplicationSchema,
+    });
+  }
+
+  async updateApplication(applicationSid: string, p: Partial<ApifonicaApplicationInput>): Promise<void> {
+    const path = `${this.base}/applications/${seg(applicationSid)}`;
+    const body = applicationBody(p);
+    await write(this.http, {
+      operation: "updateApplication",
+      method: "PUT",
+      path,
+      body,
+      schema: statusSchema,
+    });
+  }
+
+  async deleteApplication(applicationSid: string): Promise<void> {
+    const path = `${this.base}/applications/${seg(applicationSid)}`;
+    await write(this.http, { operation: "deleteApplication", method: "DELETE", path, schema: statusSchema });
+  }
+
+  listNumberCosts(): AsyncIterable<ApifonicaNumberCost> {
+    const path = `${this.base}/balance/numbers`;
+    return items(cursorWalk(this.http, "listNumberCosts", path, {}, apifonicaNumberCostSchema));
+  }
+}
+
+/** How clients of this vendor are made (see `VendorClients`). */
+const clients = new VendorClients<ApifonicaAccount, ApifonicaClient>({
+  vendor: "apifonica",
+  defaultRateLimit: APIFONICA_DEFAULT_RATE_LIMIT,
+  bodyEncoding: "json",
+  parseErrorBody: parseApifonicaError,
+  accountId: (account) => account.accountSid,
+  credentials: (a) => ({ username: a.accountSid, password: a.authToken, usernameIsSecret: false }),
+  build: (account, http) => new Apifonica(account, http),
+});

@@ -4,24 +4,20 @@
  */
 import { parsePhoneNumberFromString } from "libphonenumber-js";
 import { z } from "zod";
+import { type VendorAccountBase, VendorClients } from "../core/client-factory.js";
 import { VendorApiError } from "../core/errors.js";
+import { isRecord, rawText, seg, text, type VendorErrorBody, type VendorHttp } from "../core/http.js";
+import type { RateLimit } from "../core/limiter.js";
+import { walkLinked } from "../core/paging.js";
 import {
-  cached,
-  createVendorHttp,
-  fingerprintOf,
-  type HttpTuning,
-  isRecord,
-  normalizeBase,
-  rawText,
-  seg,
-  text,
-  type VendorErrorBody,
-  type VendorHttp,
-} from "../core/http.js";
-import { configureLimit, limiterFor, type RateLimit } from "../core/limiter.js";
-import { items, walkPages } from "../core/paging.js";
+  type NumberVerbs,
+  type VendorClient,
+  VendorClientBase,
+  type VendorVerbTypes,
+  yieldAll,
+} from "../core/vendor-client.js";
 
-export interface ExotelAccount extends HttpTuning {
+export interface ExotelAccount extends VendorAccountBase {
   /** Account SID (goes in the path). */
   accountSid: string;
   /** API key (Basic-auth user; a secret). */
@@ -29,8 +25,6 @@ export interface ExotelAccount extends HttpTuning {
   apiToken: string;
   /** e.g. `https://api.exotel.com`, `https://api.in.exotel.com`, or `<sandbox>/exotel`. */
   baseUrl: string;
-  /** Overrides the account's shared limiter (see `configureLimit`). */
-  rateLimit?: RateLimit;
 }
 
 /** Legacy docs: 200 requests per minute per account. */
@@ -57,10 +51,8 @@ export const exotelCapabilitiesSchema = z.looseObject({
   sms: z.boolean().optional(),
 });
 
-/** One element of the AvailablePhoneNumbers search array. */
-export const exotelAvailableNumberSchema = z.looseObject({
-  phone_number: z.string(),
-  friendly_name: nullableString.optional(),
+/** What a number for sale and a rented one both say about it: where it is, what it can do, its prices. */
+const pricedFields = {
   capabilities: exotelCapabilitiesSchema,
   country: z.string(),
   region: z.string(),
@@ -68,6 +60,13 @@ export const exotelAvailableNumberSchema = z.looseObject({
   rental_price: price,
   incoming_rate: price,
   incoming_pulse: pulse,
+};
+
+/** One element of the AvailablePhoneNumbers search array. */
+export const exotelAvailableNumberSchema = z.looseObject({
+  phone_number: z.string(),
+  friendly_name: nullableString.optional(),
+  ...pricedFields,
   number_type: z.string(),
   vanity_number: z.boolean().optional(),
 });
@@ -79,13 +78,7 @@ const ipnFields = {
   date_updated: z.string().optional(),
   phone_number: z.string(),
   friendly_name: nullableString,
-  capabilities: exotelCapabilitiesSchema,
-  country: z.string(),
-  region: z.string(),
-  one_time_price: price,
-  rental_price: price,
-  incoming_rate: price,
-  incoming_pulse: pulse,
+  ...pricedFields,
   currency: z.string(),
   number_type: z.string(),
   vanity_number: z.boolean().optional(),
@@ -181,34 +174,55 @@ export interface ExotelListOptions {
   pageSize?: number;
 }
 
-export interface ExotelClient {
-  /** Numbers for sale (at most 50, catalog order). */
+/** What a rent sends: the number (in the search's E.164) and the fields set at once. */
+export interface ExotelRentParams {
+  phoneNumber: string;
+  voiceUrl?: string;
+  smsUrl?: string;
+  friendlyName?: string;
+}
+
+/** A partial update: undefined keeps a field, null clears it (sent as an empty value). */
+export interface ExotelNumberPatch {
+  voiceUrl?: string | null;
+  smsUrl?: string | null;
+  friendlyName?: string | null;
+}
+
+/** The types of Exotel's uniform verbs (numbers are keyed by their sid). */
+export interface ExotelVerbs extends VendorVerbTypes {
+  query: ExotelSearchQuery;
+  offer: ExotelAvailableNumber;
+  rent: ExotelRentParams;
+  rented: ExotelNumber;
+  record: ExotelNumberAnswer;
+  held: ExotelNumber;
+  listOptions: ExotelListOptions;
+  patch: ExotelNumberPatch;
+  updated: ExotelNumberAnswer;
+}
+
+/**
+ * An Exotel account's numbers. `get` and `update` answer the v2_beta record, whose fields may be left
+ * out (abridged answers); `rent` is sent in the form given and, the documents disagreeing on the form
+ * (the rent example sends the national number), a definite refusal (a 400, nothing applied) is asked
+ * once more in the other form. Never retried otherwise: on an ambiguous error, look the number up.
+ */
+export interface ExotelClient extends VendorClient<ExotelVerbs>, NumberVerbs<ExotelVerbs> {
+  /** Numbers for sale (at most 50, catalog order), in one array. */
   searchAvailableNumbers(q: ExotelSearchQuery): Promise<ExotelAvailableNumber[]>;
-  /**
-   * Rents a number, sent in the form given (the search's E.164). The documents disagree on the form
-   * (the rent example sends the national number), so a definite refusal (a 400, nothing applied) is
-   * asked once more in the other form. Never retried otherwise: on an ambiguous error, look the
-   * number up.
-   */
-  rentNumber(p: {
-    phoneNumber: string;
-    voiceUrl?: string;
-    smsUrl?: string;
-    friendlyName?: string;
-  }): Promise<ExotelNumber>;
-  /** The v2_beta record; fields the answer leaves out are undefined (abridged answers). */
-  getNumber(sid: string): Promise<ExotelNumberAnswer>;
+  /** Same as `rent`. */
+  rentNumber(p: ExotelRentParams): Promise<ExotelNumber>;
   /** The v2 details (with connectivity), envelope unwrapped; envelope errors become `VendorApiError`. */
   getNumberDetails(sid: string): Promise<ExotelNumberDetails>;
-  /** Every rented number, fetching page N+1 only once page N is consumed. */
-  listNumbers(opts?: ExotelListOptions): AsyncIterable<ExotelNumber>;
-  listNumberPages(opts?: ExotelListOptions): AsyncIterable<ExotelNumber[]>;
-  /** Partial update: undefined keeps a field, null clears it (sent as an empty value). The answer may be abridged. */
-  updateNumber(
-    sid: string,
-    p: { voiceUrl?: string | null; smsUrl?: string | null; friendlyName?: string | null },
-  ): Promise<ExotelNumberAnswer>;
+  /** Same as `release`. */
   releaseNumber(sid: string): Promise<void>;
+}
+
+declare module "../core/client-factory.js" {
+  interface VendorClientTypes {
+    exotel: { account: ExotelAccount; client: ExotelClient };
+  }
 }
 
 /** Error bodies: `{"RestException":{Status,Message,Code?}}`, flat `{Status,Message}`, or the v2 envelope. */
@@ -260,38 +274,9 @@ function definiteRefusal(err: unknown): boolean {
   return err instanceof VendorApiError && err.status === 400 && !err.ambiguous;
 }
 
-/** The key of the account's shared limiter. */
-export function exotelLimiterKey(account: Pick<ExotelAccount, "baseUrl" | "accountSid">): string {
-  return `exotel:${account.accountSid}@${normalizeBase(account.baseUrl)}`;
-}
-
-const clients = new Map<string, { fingerprint: string; client: ExotelClient }>();
-
-/** The client of one Exotel account, cached per (baseUrl, accountSid, apiKey). */
+/** The client of one Exotel account, cached per (baseUrl, accountSid, apiKey); see `setClientFactory`. */
 export function exotelClient(account: ExotelAccount): ExotelClient {
-  const limiterKey = exotelLimiterKey(account);
-  if (account.rateLimit) {
-    configureLimit(limiterKey, account.rateLimit);
-  }
-  const key = `${normalizeBase(account.baseUrl)}\n${account.accountSid}\n${account.apiKey}`;
-  const fingerprint = fingerprintOf(account.apiToken, account.timeouts, account.retryLimit);
-  return cached(clients, key, fingerprint, () =>
-    buildClient(
-      account,
-      createVendorHttp({
-        vendor: "exotel",
-        baseUrl: account.baseUrl,
-        username: account.apiKey,
-        password: account.apiToken,
-        usernameIsSecret: true,
-        limiter: limiterFor(limiterKey, EXOTEL_DEFAULT_RATE_LIMIT),
-        bodyEncoding: "form",
-        parseErrorBody: parseExotelError,
-        ...(account.timeouts ? { timeouts: account.timeouts } : {}),
-        ...(account.retryLimit !== undefined ? { retryLimit: account.retryLimit } : {}),
-      }),
-    ),
-  );
+  return clients.client(account);
 }
 
 /** Form value for an update field: undefined omits it, null sends an empty value (clears it). */
@@ -304,178 +289,180 @@ interface PageCursor {
   pageSize: number | undefined;
 }
 
-function buildClient(account: ExotelAccount, http: VendorHttp): ExotelClient {
-  const beta = `v2_beta/Accounts/${seg(account.accountSid)}`;
-  const numbers = `${beta}/IncomingPhoneNumbers`;
+/** Page/PageSize from the vendor's absolute next_page_uri (requested against our own base URL). */
+function nextPage(params: URLSearchParams, current: PageCursor): PageCursor | undefined {
+  const page = Number(params.get("Page"));
+  const sizeParam = params.get("PageSize");
+  const pageSize = sizeParam === null ? current.pageSize : Number(sizeParam);
+  const usable =
+    Number.isInteger(page) && page > current.page && (pageSize === undefined || Number.isInteger(pageSize));
+  return usable ? { page, pageSize } : undefined;
+}
 
-  /** Page/PageSize from the vendor's absolute next_page_uri; requested against our own base URL. */
-  function nextCursor(nextUri: string | null | undefined, current: PageCursor): PageCursor | undefined {
-    if (!nextUri) {
-      return undefined;
-    }
-    let params: URLSearchParams;
+/**
+ * Sends a rent in the form given, and once more in the other documented form after a definite
+ * refusal of the first. Refused in both forms, the first answer speaks for the form the search gave.
+ * Anything else (ambiguous, 429) is the outcome of the second request and reaches the caller as it is.
+ */
+async function rentInEitherForm(phoneNumber: string, rent: (form: string) => Promise<ExotelNumber>) {
+  try {
+    return await rent(phoneNumber);
+  } catch (first) {
+    const other = otherRentForm(phoneNumber);
+    if (other === undefined || !definiteRefusal(first)) throw first;
     try {
-      params = new URL(nextUri, "http://next.invalid/").searchParams;
-    } catch {
-      params = new URLSearchParams();
+      return await rent(other);
+    } catch (second) {
+      throw definiteRefusal(second) ? first : second;
     }
-    const page = Number(params.get("Page"));
-    const sizeParam = params.get("PageSize");
-    const pageSize = sizeParam === null ? current.pageSize : Number(sizeParam);
-    if (
-      !Number.isInteger(page) ||
-      page <= current.page ||
-      (pageSize !== undefined && !Number.isInteger(pageSize))
-    ) {
-      throw http.error({
-        vendor: "exotel",
-        operation: "listNumbers",
-        status: 200,
-        detail: "unexpected response body: next_page_uri: no usable Page/PageSize after the current page",
-        ambiguous: false,
-      });
-    }
-    return { page, pageSize };
+  }
+}
+
+/** The v2 details block, or a `VendorApiError` when the envelope reports a failure. */
+function detailsOf(http: VendorHttp, envelope: z.infer<typeof exotelV2EnvelopeSchema>): ExotelNumberDetails {
+  const operation = "getNumberDetails";
+  const block = envelope.response[0]!;
+  const status = block.code ?? envelope.http_code ?? 200;
+  // A block may report partial success (code 207) with error_data beside its data: the data is read.
+  const failed =
+    block.status === "failure" || status >= 400 || block.data === null || block.data === undefined;
+  if (failed) {
+    throw http.error({
+      vendor: "exotel",
+      operation,
+      status,
+      code: text(block.error_data?.code),
+      vendorMessage: block.error_data?.message ?? block.error_data?.description ?? undefined,
+      detail: "the v2 response block reports a failure",
+      ambiguous: status >= 500,
+    });
+  }
+  const at = "response.0.data";
+  return http.validate(operation, envelope.http_code ?? 200, exotelNumberDetailsSchema, block.data, at);
+}
+
+class Exotel extends VendorClientBase<ExotelVerbs> implements ExotelClient {
+  private readonly numbers: string;
+
+  constructor(
+    private readonly account: ExotelAccount,
+    http: VendorHttp,
+  ) {
+    super(http);
+    this.numbers = `v2_beta/Accounts/${seg(account.accountSid)}/IncomingPhoneNumbers`;
   }
 
-  function listNumberPages(opts?: ExotelListOptions): AsyncIterable<ExotelNumber[]> {
-    return walkPages<PageCursor, ExotelNumber>(
-      { page: 0, pageSize: opts?.pageSize },
-      async (cursor) => {
-        const body = await http.call({
-          operation: "listNumbers",
-          method: "GET",
-          path: numbers,
-          query: { Page: cursor.page, PageSize: cursor.pageSize },
-          schema: exotelListSchema,
-        });
-        return { items: body.incoming_phone_numbers, next: nextCursor(body.next_page_uri, cursor) };
+  readonly rentNumber = (p: ExotelRentParams) => this.rent(p);
+  readonly releaseNumber = (sid: string) => this.release(sid);
+
+  search(q: ExotelSearchQuery): AsyncIterable<ExotelAvailableNumber> {
+    return yieldAll(() => this.searchAvailableNumbers(q));
+  }
+
+  searchAvailableNumbers(q: ExotelSearchQuery): Promise<ExotelAvailableNumber[]> {
+    return this.http.call({
+      operation: "searchAvailableNumbers",
+      method: "GET",
+      path: `v2_beta/Accounts/${seg(this.account.accountSid)}/AvailablePhoneNumbers/${seg(q.country)}/${seg(q.numberType)}`,
+      query: {
+        IncomingSMS: q.incomingSms === undefined ? undefined : String(q.incomingSms),
+        InRegion: q.inRegion,
+        Contains: q.contains,
       },
-      () =>
-        http.error({
-          vendor: "exotel",
-          operation: "listNumbers",
-          status: 200,
-          detail: "next_page_uri repeats a page already read",
-          ambiguous: false,
-        }),
+      schema: z.array(exotelAvailableNumberSchema),
+    });
+  }
+
+  rent(p: ExotelRentParams): Promise<ExotelNumber> {
+    return rentInEitherForm(p.phoneNumber, (phoneNumber) =>
+      this.http.call({
+        operation: "rentNumber",
+        method: "POST",
+        path: this.numbers,
+        body: {
+          PhoneNumber: phoneNumber,
+          VoiceUrl: p.voiceUrl,
+          SMSUrl: p.smsUrl,
+          FriendlyName: p.friendlyName,
+        },
+        schema: exotelNumberSchema,
+        retry: "never",
+      }),
     );
   }
 
-  return {
-    async searchAvailableNumbers(q) {
-      return http.call({
-        operation: "searchAvailableNumbers",
-        method: "GET",
-        path: `${beta}/AvailablePhoneNumbers/${seg(q.country)}/${seg(q.numberType)}`,
-        query: {
-          IncomingSMS: q.incomingSms === undefined ? undefined : String(q.incomingSms),
-          InRegion: q.inRegion,
-          Contains: q.contains,
-        },
-        schema: z.array(exotelAvailableNumberSchema),
-      });
-    },
+  get(sid: string): Promise<ExotelNumberAnswer> {
+    return this.http.call({
+      operation: "getNumber",
+      method: "GET",
+      path: `${this.numbers}/${seg(sid)}`,
+      schema: exotelNumberAnswerSchema,
+    });
+  }
 
-    async rentNumber(p) {
-      const rent = (phoneNumber: string) =>
-        http.call({
-          operation: "rentNumber",
-          method: "POST",
-          path: numbers,
-          body: {
-            PhoneNumber: phoneNumber,
-            VoiceUrl: p.voiceUrl,
-            SMSUrl: p.smsUrl,
-            FriendlyName: p.friendlyName,
-          },
-          schema: exotelNumberSchema,
-          retry: "never",
-        });
-      try {
-        return await rent(p.phoneNumber);
-      } catch (first) {
-        const other = otherRentForm(p.phoneNumber);
-        if (other === undefined || !definiteRefusal(first)) throw first;
-        try {
-          return await rent(other);
-        } catch (second) {
-          // Refused in both forms: the first answer speaks for the form the search gave. Anything else
-          // (ambiguous, 429) is the outcome of the second request and must reach the caller as it is.
-          throw definiteRefusal(second) ? first : second;
-        }
-      }
-    },
+  async getNumberDetails(sid: string): Promise<ExotelNumberDetails> {
+    const envelope = await this.http.call({
+      operation: "getNumberDetails",
+      method: "GET",
+      path: `v2/accounts/${seg(this.account.accountSid)}/incoming-phone-numbers/${seg(sid)}`,
+      schema: exotelV2EnvelopeSchema,
+    });
+    return detailsOf(this.http, envelope);
+  }
 
-    async getNumber(sid) {
-      return http.call({
-        operation: "getNumber",
-        method: "GET",
-        path: `${numbers}/${seg(sid)}`,
-        schema: exotelNumberAnswerSchema,
-      });
-    },
-
-    async getNumberDetails(sid) {
-      const operation = "getNumberDetails";
-      const envelope = await http.call({
-        operation,
-        method: "GET",
-        path: `v2/accounts/${seg(account.accountSid)}/incoming-phone-numbers/${seg(sid)}`,
-        schema: exotelV2EnvelopeSchema,
-      });
-      const block = envelope.response[0]!;
-      const status = block.code ?? envelope.http_code ?? 200;
-      // A block may report partial success (code 207) with error_data beside its data: the data is read.
-      const failed =
-        block.status === "failure" || status >= 400 || block.data === null || block.data === undefined;
-      if (failed) {
-        throw http.error({
-          vendor: "exotel",
+  listPages(opts?: ExotelListOptions): AsyncIterable<ExotelNumber[]> {
+    const operation = "listNumbers";
+    const first: PageCursor = { page: 0, pageSize: opts?.pageSize };
+    return walkLinked({
+      first,
+      fetch: (cursor) =>
+        this.http.call({
           operation,
-          status,
-          code: text(block.error_data?.code),
-          vendorMessage: block.error_data?.message ?? block.error_data?.description ?? undefined,
-          detail: "the v2 response block reports a failure",
-          ambiguous: status >= 500,
-        });
-      }
-      return http.validate(
-        operation,
-        envelope.http_code ?? 200,
-        exotelNumberDetailsSchema,
-        block.data,
-        "response.0.data",
-      );
-    },
+          method: "GET",
+          path: this.numbers,
+          query: { Page: cursor.page, PageSize: cursor.pageSize },
+          schema: exotelListSchema,
+        }),
+      items: (body) => body.incoming_phone_numbers,
+      link: (body) => body.next_page_uri,
+      next: nextPage,
+      fail: (detail) => this.http.answerError(operation, detail),
+      unusable: "unexpected response body: next_page_uri: no usable Page/PageSize after the current page",
+      repeated: "next_page_uri repeats a page already read",
+    });
+  }
 
-    listNumberPages,
+  update(sid: string, p: ExotelNumberPatch): Promise<ExotelNumberAnswer> {
+    return this.http.call({
+      operation: "updateNumber",
+      method: "PUT",
+      path: `${this.numbers}/${seg(sid)}`,
+      body: {
+        VoiceUrl: clearable(p.voiceUrl),
+        SMSUrl: clearable(p.smsUrl),
+        FriendlyName: clearable(p.friendlyName),
+      },
+      schema: exotelNumberAnswerSchema,
+    });
+  }
 
-    listNumbers(opts) {
-      return items(listNumberPages(opts));
-    },
-
-    async updateNumber(sid, p) {
-      return http.call({
-        operation: "updateNumber",
-        method: "PUT",
-        path: `${numbers}/${seg(sid)}`,
-        body: {
-          VoiceUrl: clearable(p.voiceUrl),
-          SMSUrl: clearable(p.smsUrl),
-          FriendlyName: clearable(p.friendlyName),
-        },
-        schema: exotelNumberAnswerSchema,
-      });
-    },
-
-    async releaseNumber(sid) {
-      await http.call({
-        operation: "releaseNumber",
-        method: "DELETE",
-        path: `${numbers}/${seg(sid)}`,
-        schema: releaseSchema,
-      });
-    },
-  };
+  async release(sid: string): Promise<void> {
+    await this.http.call({
+      operation: "releaseNumber",
+      method: "DELETE",
+      path: `${this.numbers}/${seg(sid)}`,
+      schema: releaseSchema,
+    });
+  }
 }
+
+/** How clients of this vendor are made (see `VendorClients`). */
+const clients = new VendorClients<ExotelAccount, ExotelClient>({
+  vendor: "exotel",
+  defaultRateLimit: EXOTEL_DEFAULT_RATE_LIMIT,
+  bodyEncoding: "form",
+  parseErrorBody: parseExotelError,
+  accountId: (account) => account.accountSid,
+  credentials: (a) => ({ username: a.apiKey, password: a.apiToken, usernameIsSecret: true }),
+  build: (account, http) => new Exotel(account, http),
+});

@@ -4,30 +4,23 @@
  * Numbers are digits without "+", as on the wire.
  */
 import { z } from "zod";
+import { type VendorAccountBase, VendorClients } from "../core/client-factory.js";
+import { isRecord, rawText, seg, text, type VendorErrorBody, type VendorHttp } from "../core/http.js";
+import type { RateLimit } from "../core/limiter.js";
+import { items, walkLinked } from "../core/paging.js";
 import {
-  cached,
-  createVendorHttp,
-  fingerprintOf,
-  type HttpTuning,
-  isRecord,
-  normalizeBase,
-  rawText,
-  seg,
-  text,
-  type VendorErrorBody,
-  type VendorHttp,
-} from "../core/http.js";
-import { configureLimit, limiterFor, type RateLimit } from "../core/limiter.js";
-import { items, walkPages } from "../core/paging.js";
+  type NumberVerbs,
+  type VendorClient,
+  VendorClientBase,
+  type VendorVerbTypes,
+} from "../core/vendor-client.js";
 
-export interface PlivoAccount extends HttpTuning {
+export interface PlivoAccount extends VendorAccountBase {
   /** Auth ID (`MA`/`SA` + 18 characters; goes in the path). */
   authId: string;
   authToken: string;
   /** e.g. `https://api.plivo.com`, or `<sandbox>/plivo`. */
   baseUrl: string;
-  /** Overrides the account's shared limiter (see `configureLimit`). */
-  rateLimit?: RateLimit;
 }
 
 /** 300 requests per 5 seconds per account for non-call APIs. */
@@ -75,6 +68,14 @@ export const plivoAvailableNumberSchema = z.looseObject({
   resource_uri: z.string().optional(),
 });
 
+/** Voice and SMS, as a number group and an account number say them (each optional). */
+const serviceFields = {
+  voice_enabled: z.boolean().optional(),
+  voice_rate: rate.nullable().optional(),
+  sms_enabled: z.boolean().optional(),
+  sms_rate: rate.nullable().optional(),
+};
+
 /** A legacy AvailableNumberGroup (`stock` goes down as numbers are ordered). */
 export const plivoNumberGroupSchema = z.looseObject({
   group_id: z.string(),
@@ -84,10 +85,7 @@ export const plivoNumberGroupSchema = z.looseObject({
   rental_rate: money,
   setup_rate: money,
   stock: z.number().int(),
-  voice_enabled: z.boolean().optional(),
-  voice_rate: rate.nullable().optional(),
-  sms_enabled: z.boolean().optional(),
-  sms_rate: rate.nullable().optional(),
+  ...serviceFields,
   resource_uri: z.string().optional(),
 });
 
@@ -110,10 +108,7 @@ export const plivoAccountNumberSchema = z.looseObject({
   city: nullableString.optional(),
   country: nullableString.optional(),
   region: nullableString.optional(),
-  voice_enabled: z.boolean().optional(),
-  voice_rate: rate.nullable().optional(),
-  sms_enabled: z.boolean().optional(),
-  sms_rate: rate.nullable().optional(),
+  ...serviceFields,
   mms_enabled: z.boolean().optional(),
   mms_rate: rate.nullable().optional(),
   resource_uri: z.string().optional(),
@@ -174,21 +169,55 @@ export interface PlivoListQuery {
   pageSize?: number;
 }
 
-export interface PlivoClient {
-  /** Numbers for sale, every page, lazily. */
+/** What a buy sends: the number (digits, "+" accepted) and the application to link, if any. */
+export interface PlivoRentParams {
+  number: string;
+  appId?: string;
+}
+
+/** Partial update: null appId unlinks (`app_id: ""`), null alias clears; undefined keeps. */
+export interface PlivoNumberPatch {
+  appId?: string | null;
+  alias?: string | null;
+}
+
+/** The types of Plivo's uniform verbs (numbers are keyed by the number itself). */
+export interface PlivoVerbs extends VendorVerbTypes {
+  query: PlivoSearchQuery;
+  offer: PlivoAvailableNumber;
+  rent: PlivoRentParams;
+  rented: PlivoOrderResult;
+  record: PlivoAccountNumber;
+  held: PlivoAccountNumber;
+  listOptions: PlivoListQuery;
+  patch: PlivoNumberPatch;
+  /** The answer carries nothing worth keeping. */
+  updated: undefined;
+}
+
+/**
+ * A Plivo account's numbers (search every page lazily; `update` is idempotent, so retried although a
+ * POST) and its legacy number groups.
+ */
+export interface PlivoClient extends VendorClient<PlivoVerbs>, NumberVerbs<PlivoVerbs> {
+  /** Same as `search`. */
   searchPhoneNumbers(q: PlivoSearchQuery): AsyncIterable<PlivoAvailableNumber>;
-  /** Buys one number. Never retried: on an ambiguous error, look the number up. */
+  /** Same as `rent`. */
   buyNumber(number: string, p?: { appId?: string }): Promise<PlivoOrderResult>;
+  /** Number groups for sale, every page, lazily. */
   searchNumberGroups(q: PlivoGroupQuery): AsyncIterable<PlivoNumberGroup>;
+  /** One number group (its `stock` now). */
   getNumberGroup(groupId: string): Promise<PlivoNumberGroup>;
   /** Orders numbers from a group. Never retried. */
   orderFromGroup(groupId: string, p: { quantity: number; appId?: string }): Promise<PlivoOrderResult>;
-  getNumber(number: string): Promise<PlivoAccountNumber>;
-  listNumbers(q?: PlivoListQuery): AsyncIterable<PlivoAccountNumber>;
-  listNumberPages(q?: PlivoListQuery): AsyncIterable<PlivoAccountNumber[]>;
-  /** Partial update (idempotent, so retried although a POST): null appId unlinks (`app_id: ""`), null alias clears. */
-  updateNumber(number: string, p: { appId?: string | null; alias?: string | null }): Promise<void>;
+  /** Same as `release`. */
   unrentNumber(number: string): Promise<void>;
+}
+
+declare module "../core/client-factory.js" {
+  interface VendorClientTypes {
+    plivo: { account: PlivoAccount; client: PlivoClient };
+  }
 }
 
 /** Error body: `{"api_id":"…","error":"…"}`; `error` may be an object or array on validation failures. */
@@ -199,38 +228,9 @@ export function parsePlivoError(body: unknown): VendorErrorBody {
   return { message: text(body["error"]) ?? text(body["message"]) };
 }
 
-/** The key of the account's shared limiter. */
-export function plivoLimiterKey(account: Pick<PlivoAccount, "baseUrl" | "authId">): string {
-  return `plivo:${account.authId}@${normalizeBase(account.baseUrl)}`;
-}
-
-const clients = new Map<string, { fingerprint: string; client: PlivoClient }>();
-
-/** The client of one Plivo account, cached per (baseUrl, authId). */
+/** The client of one Plivo account, cached per (baseUrl, authId); see `setClientFactory`. */
 export function plivoClient(account: PlivoAccount): PlivoClient {
-  const limiterKey = plivoLimiterKey(account);
-  if (account.rateLimit) {
-    configureLimit(limiterKey, account.rateLimit);
-  }
-  const key = `${normalizeBase(account.baseUrl)}\n${account.authId}`;
-  const fingerprint = fingerprintOf(account.authToken, account.timeouts, account.retryLimit);
-  return cached(clients, key, fingerprint, () =>
-    buildClient(
-      account,
-      createVendorHttp({
-        vendor: "plivo",
-        baseUrl: account.baseUrl,
-        username: account.authId,
-        password: account.authToken,
-        usernameIsSecret: false,
-        limiter: limiterFor(limiterKey, PLIVO_DEFAULT_RATE_LIMIT),
-        bodyEncoding: "json",
-        parseErrorBody: parsePlivoError,
-        ...(account.timeouts ? { timeouts: account.timeouts } : {}),
-        ...(account.retryLimit !== undefined ? { retryLimit: account.retryLimit } : {}),
-      }),
-    ),
-  );
+  return clients.client(account);
 }
 
 /** Digits without "+" (accepts either form from callers). */
@@ -250,181 +250,161 @@ interface OffsetCursor {
   limit: number;
 }
 
-function buildClient(account: PlivoAccount, http: VendorHttp): PlivoClient {
-  const base = `v1/Account/${seg(account.authId)}`;
-
-  /** A lazy limit/offset walk; the next offset (and limit) come from `meta.next`. */
-  function walk<T extends z.ZodType>(
-    operation: string,
-    path: string,
-    filters: Record<string, string | undefined>,
-    limit: number,
-    item: T,
-  ): AsyncIterable<z.infer<T>[]> {
-    const schema = plivoListOf(item);
-    return walkPages<OffsetCursor, z.infer<T>>(
-      { offset: 0, limit },
-      async (cursor) => {
-        const body = await http.call({
-          operation,
-          method: "GET",
-          path,
-          query: { ...filters, limit: cursor.limit, offset: cursor.offset },
-          schema,
-        });
-        const objects = body.objects as z.infer<T>[];
-        return { items: objects, next: nextCursor(operation, body.meta.next, cursor) };
-      },
-      () =>
-        http.error({
-          vendor: "plivo",
-          operation,
-          status: 200,
-          detail: "meta.next repeats a page already read",
-          ambiguous: false,
-        }),
-    );
-  }
-
-  function nextCursor(operation: string, next: string | null | undefined, current: OffsetCursor) {
-    if (!next) {
-      return undefined;
-    }
-    let params: URLSearchParams;
-    try {
-      params = new URL(next, "http://next.invalid/").searchParams;
-    } catch {
-      params = new URLSearchParams();
-    }
-    const offset = Number(params.get("offset"));
-    const limitParam = params.get("limit");
-    const limit = limitParam === null ? current.limit : Number(limitParam);
-    if (!Number.isInteger(offset) || offset <= current.offset || !Number.isInteger(limit) || limit < 1) {
-      throw http.error({
-        vendor: "plivo",
-        operation,
-        status: 200,
-        detail: "unexpected response body: meta.next: no usable offset/limit after the current page",
-        ambiguous: false,
-      });
-    }
-    return { offset, limit };
-  }
-
-  function listNumberPages(q?: PlivoListQuery): AsyncIterable<PlivoAccountNumber[]> {
-    return walk(
-      "listNumbers",
-      `${base}/Number/`,
-      { type: q?.type, number_startswith: q?.numberStartswith, alias: q?.alias, services: q?.services },
-      pageSize(q?.pageSize),
-      plivoAccountNumberSchema,
-    );
-  }
-
-  return {
-    searchPhoneNumbers(q) {
-      return items(
-        walk(
-          "searchPhoneNumbers",
-          `${base}/PhoneNumber/`,
-          {
-            country_iso: q.countryIso,
-            type: q.type,
-            pattern: q.pattern,
-            region: q.region,
-            services: q.services,
-          },
-          pageSize(q.limit),
-          plivoAvailableNumberSchema,
-        ),
-      );
-    },
-
-    async buyNumber(number, p) {
-      return http.call({
-        operation: "buyNumber",
-        method: "POST",
-        path: `${base}/PhoneNumber/${seg(digits(number))}/`,
-        body: { app_id: p?.appId },
-        schema: plivoOrderResultSchema,
-        retry: "never",
-      });
-    },
-
-    searchNumberGroups(q) {
-      return items(
-        walk(
-          "searchNumberGroups",
-          `${base}/AvailableNumberGroup/`,
-          {
-            country_iso: q.countryIso,
-            number_type: q.numberType,
-            prefix: q.prefix,
-            region: q.region,
-            services: q.services,
-          },
-          MAX_PAGE,
-          plivoNumberGroupSchema,
-        ),
-      );
-    },
-
-    async getNumberGroup(groupId) {
-      return http.call({
-        operation: "getNumberGroup",
-        method: "GET",
-        path: `${base}/AvailableNumberGroup/${seg(groupId)}/`,
-        schema: plivoNumberGroupSchema,
-      });
-    },
-
-    async orderFromGroup(groupId, p) {
-      return http.call({
-        operation: "orderFromGroup",
-        method: "POST",
-        path: `${base}/AvailableNumberGroup/${seg(groupId)}/`,
-        body: { quantity: p.quantity, app_id: p.appId },
-        schema: plivoOrderResultSchema,
-        retry: "never",
-      });
-    },
-
-    async getNumber(number) {
-      return http.call({
-        operation: "getNumber",
-        method: "GET",
-        path: `${base}/Number/${seg(digits(number))}/`,
-        schema: plivoAccountNumberSchema,
-      });
-    },
-
-    listNumberPages,
-
-    listNumbers(q) {
-      return items(listNumberPages(q));
-    },
-
-    async updateNumber(number, p) {
-      await http.call({
-        operation: "updateNumber",
-        method: "POST",
-        path: `${base}/Number/${seg(digits(number))}/`,
-        body: {
-          app_id: p.appId === null ? "" : p.appId,
-          alias: p.alias === null ? "" : p.alias,
-        },
-        schema: changedSchema,
-        retry: "idempotent-post",
-      });
-    },
-
-    async unrentNumber(number) {
-      await http.call({
-        operation: "unrentNumber",
-        method: "DELETE",
-        path: `${base}/Number/${seg(digits(number))}/`,
-        schema: z.unknown(),
-      });
-    },
-  };
+/** The next offset (and limit) from `meta.next`. */
+function nextOffset(params: URLSearchParams, current: OffsetCursor): OffsetCursor | undefined {
+  const offset = Number(params.get("offset"));
+  const limitParam = params.get("limit");
+  const limit = limitParam === null ? current.limit : Number(limitParam);
+  const usable = Number.isInteger(offset) && offset > current.offset && Number.isInteger(limit) && limit >= 1;
+  return usable ? { offset, limit } : undefined;
 }
+
+/** What a lazy limit/offset walk asks for: where, with which filters, how many a page, of what. */
+interface WalkSpec<T extends z.ZodType> {
+  operation: string;
+  path: string;
+  filters: Record<string, string | undefined>;
+  limit: number;
+  item: T;
+}
+
+function walk<T extends z.ZodType>(http: VendorHttp, spec: WalkSpec<T>): AsyncIterable<z.infer<T>[]> {
+  const schema = plivoListOf(spec.item);
+  const first: OffsetCursor = { offset: 0, limit: spec.limit };
+  return walkLinked({
+    first,
+    fetch: (cursor) =>
+      http.call({
+        operation: spec.operation,
+        method: "GET",
+        path: spec.path,
+        query: { ...spec.filters, limit: cursor.limit, offset: cursor.offset },
+        schema,
+      }),
+    items: (body) => body.objects as z.infer<T>[],
+    link: (body) => body.meta.next,
+    next: nextOffset,
+    fail: (detail) => http.answerError(spec.operation, detail),
+    unusable: "unexpected response body: meta.next: no usable offset/limit after the current page",
+    repeated: "meta.next repeats a page already read",
+  });
+}
+
+class Plivo extends VendorClientBase<PlivoVerbs> implements PlivoClient {
+  private readonly base: string;
+
+  constructor(account: PlivoAccount, http: VendorHttp) {
+    super(http);
+    this.base = `v1/Account/${seg(account.authId)}`;
+  }
+
+  readonly searchPhoneNumbers = (q: PlivoSearchQuery) => this.search(q);
+  readonly buyNumber = (number: string, p?: { appId?: string }) => this.rent({ ...p, number });
+  readonly unrentNumber = (number: string) => this.release(number);
+
+  search(q: PlivoSearchQuery): AsyncIterable<PlivoAvailableNumber> {
+    const { countryIso, type, pattern, region, services } = q;
+    const filters = { country_iso: countryIso, type, pattern, region, services };
+    const spec = {
+      operation: "searchPhoneNumbers",
+      filters,
+      limit: pageSize(q.limit),
+      item: plivoAvailableNumberSchema,
+    };
+    return items(walk(this.http, { ...spec, path: `${this.base}/PhoneNumber/` }));
+  }
+
+  rent(p: PlivoRentParams): Promise<PlivoOrderResult> {
+    return this.http.call({
+      operation: "buyNumber",
+      method: "POST",
+      path: `${this.base}/PhoneNumber/${seg(digits(p.number))}/`,
+      body: { app_id: p.appId },
+      schema: plivoOrderResultSchema,
+      retry: "never",
+    });
+  }
+
+  searchNumberGroups(q: PlivoGroupQuery): AsyncIterable<PlivoNumberGroup> {
+    const { countryIso, numberType, prefix, region, services } = q;
+    const filters = { country_iso: countryIso, number_type: numberType, prefix, region, services };
+    const spec = { operation: "searchNumberGroups", filters, limit: MAX_PAGE, item: plivoNumberGroupSchema };
+    return items(walk(this.http, { ...spec, path: `${this.base}/AvailableNumberGroup/` }));
+  }
+
+  getNumberGroup(groupId: string): Promise<PlivoNumberGroup> {
+    return this.http.call({
+      operation: "getNumberGroup",
+      method: "GET",
+      path: `${this.base}/AvailableNumberGroup/${seg(groupId)}/`,
+      schema: plivoNumberGroupSchema,
+    });
+  }
+
+  orderFromGroup(groupId: string, p: { quantity: number; appId?: string }): Promise<PlivoOrderResult> {
+    return this.http.call({
+      operation: "orderFromGroup",
+      method: "POST",
+      path: `${this.base}/AvailableNumberGroup/${seg(groupId)}/`,
+      body: { quantity: p.quantity, app_id: p.appId },
+      schema: plivoOrderResultSchema,
+      retry: "never",
+    });
+  }
+
+  get(number: string): Promise<PlivoAccountNumber> {
+    return this.http.call({
+      operation: "getNumber",
+      method: "GET",
+      path: `${this.base}/Number/${seg(digits(number))}/`,
+      schema: plivoAccountNumberSchema,
+    });
+  }
+
+  listPages(q?: PlivoListQuery): AsyncIterable<PlivoAccountNumber[]> {
+    return walk(this.http, {
+      operation: "listNumbers",
+      path: `${this.base}/Number/`,
+      filters: {
+        type: q?.type,
+        number_startswith: q?.numberStartswith,
+        alias: q?.alias,
+        services: q?.services,
+      },
+      limit: pageSize(q?.pageSize),
+      item: plivoAccountNumberSchema,
+    });
+  }
+
+  async update(number: string, p: PlivoNumberPatch): Promise<undefined> {
+    await this.http.call({
+      operation: "updateNumber",
+      method: "POST",
+      path: `${this.base}/Number/${seg(digits(number))}/`,
+      body: { app_id: p.appId === null ? "" : p.appId, alias: p.alias === null ? "" : p.alias },
+      schema: changedSchema,
+      retry: "idempotent-post",
+    });
+    return undefined;
+  }
+
+  async release(number: string): Promise<void> {
+    await this.http.call({
+      operation: "unrentNumber",
+      method: "DELETE",
+      path: `${this.base}/Number/${seg(digits(number))}/`,
+      schema: z.unknown(),
+    });
+  }
+}
+
+/** How clients of this vendor are made (see `VendorClients`). */
+const clients = new VendorClients<PlivoAccount, PlivoClient>({
+  vendor: "plivo",
+  defaultRateLimit: PLIVO_DEFAULT_RATE_LIMIT,
+  bodyEncoding: "json",
+  parseErrorBody: parsePlivoError,
+  accountId: (account) => account.authId,
+  credentials: (a) => ({ username: a.authId, password: a.authToken, usernameIsSecret: false }),
+  build: (account, http) => new Plivo(account, http),
+});

@@ -1,0 +1,100 @@
+/**
+ * The verbs every vendor client offers under the same names: search, rent, get, list, update,
+ * release. Resource code written against these works for any vendor; what differs is only the
+ * shape of the query, the records and the patch (the type parameters).
+ */
+import type { VendorHttp } from "./http.js";
+import { items } from "./paging.js";
+
+/** The types a vendor's verbs take and give. */
+export interface VendorVerbTypes {
+  /** What `search` takes. */
+  query: unknown;
+  /** One number for sale, as `search` yields it. */
+  offer: unknown;
+  /** What `rent` takes. */
+  rent: unknown;
+  /** What `rent` answers. */
+  rented: unknown;
+  /** A held number as `get` answers it. */
+  record: unknown;
+  /** A held number as `list` yields it. */
+  held: unknown;
+  /** The options of `list`. */
+  listOptions: unknown;
+  /** What `update` takes. */
+  patch: unknown;
+  /** What `update` answers. */
+  updated: unknown;
+}
+
+/** One vendor account's numbers, with the same verbs for every vendor. */
+export interface VendorClient<T extends VendorVerbTypes> {
+  /** Numbers for sale, lazily (a vendor that answers one array yields it). */
+  search(query: T["query"]): AsyncIterable<T["offer"]>;
+  /** Rents (buys) one number. Never retried: on an ambiguous error, look the number up. */
+  rent(params: T["rent"]): Promise<T["rented"]>;
+  /** One held number by its id (the vendor's sid, or the number where the vendor keys by number). */
+  get(id: string): Promise<T["record"]>;
+  /** Every held number, fetching page N+1 only once page N is consumed. */
+  list(options?: T["listOptions"]): AsyncIterable<T["held"]>;
+  /** Every held number, page by page. */
+  listPages(options?: T["listOptions"]): AsyncIterable<T["held"][]>;
+  /** Partial update of a held number. */
+  update(id: string, patch: T["patch"]): Promise<T["updated"]>;
+  /** Gives a held number back. */
+  release(id: string): Promise<void>;
+}
+
+/**
+ * The names the clients had before the uniform verbs (`getNumber`, `listNumbers`, `listNumberPages`,
+ * `updateNumber`), kept while callers move over.
+ */
+export interface NumberVerbs<T extends VendorVerbTypes> {
+  /** Same as `get`. */
+  getNumber(id: string): Promise<T["record"]>;
+  /** Same as `list`. */
+  listNumbers(options?: T["listOptions"]): AsyncIterable<T["held"]>;
+  /** Same as `listPages`. */
+  listNumberPages(options?: T["listOptions"]): AsyncIterable<T["held"][]>;
+  /** Same as `update`. */
+  updateNumber(id: string, patch: T["patch"]): Promise<T["updated"]>;
+}
+
+/** What the vendor clients share: the account's HTTP layer, `list` from `listPages`, the older names. */
+export abstract class VendorClientBase<T extends VendorVerbTypes> implements VendorClient<T>, NumberVerbs<T> {
+  /** @param http The account's HTTP layer. */
+  constructor(protected readonly http: VendorHttp) {}
+
+  abstract search(query: T["query"]): AsyncIterable<T["offer"]>;
+  abstract rent(params: T["rent"]): Promise<T["rented"]>;
+  abstract get(id: string): Promise<T["record"]>;
+  abstract listPages(options?: T["listOptions"]): AsyncIterable<T["held"][]>;
+  abstract update(id: string, patch: T["patch"]): Promise<T["updated"]>;
+  abstract release(id: string): Promise<void>;
+
+  list(options?: T["listOptions"]): AsyncIterable<T["held"]> {
+    return items(this.listPages(options));
+  }
+
+  getNumber(id: string): Promise<T["record"]> {
+    return this.get(id);
+  }
+
+  listNumbers(options?: T["listOptions"]): AsyncIterable<T["held"]> {
+    return this.list(options);
+  }
+
+  listNumberPages(options?: T["listOptions"]): AsyncIterable<T["held"][]> {
+    return this.listPages(options);
+  }
+
+  updateNumber(id: string, patch: T["patch"]): Promise<T["updated"]> {
+    return this.update(id, patch);
+  }
+}
+
+/** A search answered in one array, as a lazy iterable (the request is sent when iteration starts). */
+export async function* yieldAll<T>(answer: () => Promise<T[]>): AsyncGenerator<T, void, undefined> {
+  yield* await answer();
+}
