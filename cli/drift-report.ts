@@ -7,62 +7,33 @@
  * config, then the environment). Then it reads each vendor account once and reports: fields changed
  * outside Pulumi, numbers released by hand, pending Plivo orders, what `pulumi up` would rent, adopt
  * and release with the monthly rental change, numbers no listed stack manages, numbers two stacks
- * manage (conflicts) and accounts it could not read. The analysis is in drift/analyse.ts and
- * drift/joint.ts, the text and Markdown in drift/render.ts.
+ * manage (conflicts) and accounts it could not read. This file is the command; the stacks and their
+ * previews are read in drift/stacks.ts, the accounts in drift/accounts.ts, the preview steps in
+ * drift/steps.ts; the analysis is in drift/analyse.ts and drift/joint.ts, the text and Markdown in
+ * drift/render.ts.
  *
  * Exit codes (the most severe finding wins): 0 nothing to do and every relevant account read;
  * 9 more releases than --max-releases; 8 a number managed twice; 7 drift or any change `up` would
  * make; 6 an account the stacks use could not be read (or its credentials are incomplete);
  * 1 error; 2 usage.
  */
-import * as fs from "node:fs";
-import * as path from "node:path";
 import { redactor } from "../provider/core/redact.js";
 import {
   type Io,
   nonNegativeInt,
   type Parsed,
-  type Progress,
   parseCommand,
   processIo,
   progressTo,
   runCommand,
-  UsageError,
 } from "./args.js";
-import {
-  accountKey,
-  type ConfigSource,
-  type CredentialGap,
-  isGap,
-  resolveSettings,
-  secretsOf,
-  VENDORS,
-  type Vendor,
-  type VendorSettings,
-} from "./credentials.js";
-import {
-  analyseStack,
-  type ManagedNumber,
-  managedOf,
-  type PreviewJson,
-  type StackReport,
-  vendorsOfPreview,
-} from "./drift/analyse.js";
-import { type AccountRead, EXIT, exitCodeOf, joinReports, type NotRead } from "./drift/joint.js";
+import { secretsOf } from "./credentials.js";
+import { accountsOf, readAccounts } from "./drift/accounts.js";
+import { analyseStack, type StackReport } from "./drift/analyse.js";
+import { type AccountRead, exitCodeOf, joinReports, type NotRead } from "./drift/joint.js";
 import { renderMarkdown, renderText } from "./drift/render.js";
-import { type HeldNumber, listHeldNumbers } from "./inventory.js";
-import {
-  currentStack,
-  listStacks,
-  previewJson,
-  type StackRef,
-  stackConfig,
-  stackResources,
-} from "./pulumi-cli.js";
-
-export { EXIT } from "./drift/joint.js";
-/** Exit code for drift (kept for callers of the single-stack report). */
-export const EXIT_DRIFT = EXIT.changes;
+import { previews, type StackChoice, stateOnlyStacks } from "./drift/stacks.js";
+import type { HeldNumber } from "./inventory.js";
 
 const SPEC = {
   command: "phone-numbers drift-report",
@@ -104,173 +75,24 @@ changes pending; 6 an account was not checked (credentials missing or incomplete
 
 type Args = NonNullable<Parsed<typeof SPEC.options>>;
 
-/** A stack to check: its preview and where its credentials come from. */
-interface Checked {
-  label: string;
-  preview: PreviewJson;
-  source: ConfigSource;
-}
-
-/** The stacks named on the command line, each bound to the --cwd before it. */
-async function stackRefs(args: Args): Promise<{ refs: StackRef[]; dirs: string[] }> {
-  const refs: { name: string; cwd: string }[] = [];
-  const dirs: string[] = [];
-  let cwd = ".";
-  for (const t of args.tokens ?? []) {
-    if (t.kind !== "option" || t.value === undefined) continue;
-    if (t.name === "cwd") {
-      cwd = t.value;
-      dirs.push(cwd);
-    } else if (t.name === "stack") refs.push({ name: t.value, cwd });
-  }
-  if (dirs.length === 0) dirs.push(".");
-  if (args.values["all-stacks"]) {
-    for (const dir of dirs) for (const name of await listStacks(dir, false)) refs.push({ name, cwd: dir });
-  } else if (refs.length === 0) {
-    for (const dir of dirs) refs.push({ name: await currentStack(dir), cwd: dir });
-  }
-  const unique = refs.filter(
-    (r, i) => refs.findIndex((x) => x.name === r.name && path.resolve(x.cwd) === path.resolve(r.cwd)) === i,
-  );
-  const manyDirs = new Set(unique.map((r) => path.resolve(r.cwd))).size > 1;
+/** The stacks the command line chooses: `--cwd`/`--stack` in order, `--all-stacks`, `--backend`, `--json`. */
+function stackChoice(args: Args): StackChoice {
+  const places: StackChoice["places"] = [];
+  for (const t of args.tokens ?? [])
+    if (t.kind === "option" && t.value !== undefined && (t.name === "cwd" || t.name === "stack"))
+      places.push({ name: t.name, value: t.value });
   return {
-    refs: unique.map((r) => ({
-      ...r,
-      label: manyDirs ? `${path.basename(path.resolve(r.cwd))}:${r.name}` : r.name,
-    })),
-    dirs,
+    places,
+    allStacks: args.values["all-stacks"] === true,
+    backend: args.values.backend === true,
+    json: args.values.json,
   };
-}
-
-async function readJson(file: string): Promise<PreviewJson> {
-  const text = file === "-" ? fs.readFileSync(0, "utf8") : await fs.promises.readFile(file, "utf8");
-  try {
-    return JSON.parse(text) as PreviewJson;
-  } catch (err) {
-    throw new Error(
-      `${file} is not the JSON of \`pulumi preview --refresh --json\` (${(err as Error).message})`,
-    );
-  }
-}
-
-async function previews(
-  args: Args,
-  progress: Progress,
-): Promise<{ checked: Checked[]; refs: StackRef[]; dirs: string[] }> {
-  if (args.values.json) {
-    if (args.values.stack || args.values.cwd || args.values["all-stacks"] || args.values.backend)
-      throw new UsageError("--json cannot be combined with --cwd, --stack, --all-stacks or --backend");
-    const checked: Checked[] = [];
-    for (const file of args.values.json)
-      checked.push({
-        label: file === "-" ? "stdin" : path.basename(file, ".json"),
-        preview: await readJson(file),
-        source: {},
-      });
-    return { checked, refs: [], dirs: [] };
-  }
-  const { refs, dirs } = await stackRefs(args);
-  const checked: Checked[] = [];
-  for (const ref of refs) {
-    progress(`stack ${ref.label}: pulumi preview --refresh`);
-    const preview = (await previewJson(ref)) as PreviewJson;
-    const config = await stackConfig(ref);
-    checked.push({ label: ref.label, preview, source: { config, stack: `stack ${ref.label}` } });
-  }
-  return { checked, refs, dirs };
-}
-
-/** URN prefixes (`stack::project`) of a list of URNs. */
-const stackKeysOf = (urns: string[]) => new Set(urns.map((u) => u.split("::").slice(0, 2).join("::")));
-
-/** Every other stack of the backend, from its state. */
-async function stateOnlyStacks(checked: Checked[], refs: StackRef[], dirs: string[], progress: Progress) {
-  const seen = stackKeysOf(checked.flatMap((c) => (c.preview.steps ?? []).map((s) => s.urn)));
-  const out: { stack: string; managed: ManagedNumber[] }[] = [];
-  const cwd = dirs[0] ?? ".";
-  const previewed = new Set(refs.filter((r) => path.resolve(r.cwd) === path.resolve(cwd)).map((r) => r.name));
-  for (const name of await listStacks(cwd, true)) {
-    if (previewed.has(name)) continue;
-    progress(`stack ${name}: pulumi stack export`);
-    const resources = await stackResources({ name, cwd, label: name });
-    const keys = stackKeysOf(resources.map((r) => r.urn));
-    if ([...keys].some((k) => seen.has(k))) continue; // previewed already
-    out.push({ stack: name, managed: managedOf(name, resources) });
-  }
-  return out;
-}
-
-interface Account {
-  settings: VendorSettings;
-  stacks: string[];
-}
-
-/** Groups the stacks by vendor account; credential gaps are kept where they matter. */
-function accountsOf(checked: Checked[]): {
-  accounts: Account[];
-  gaps: { gap: CredentialGap; stack: string }[];
-  notRead: NotRead[];
-} {
-  const accounts = new Map<string, Account>();
-  const gaps: { gap: CredentialGap; stack: string }[] = [];
-  const notRead: NotRead[] = [];
-  for (const vendor of VENDORS) {
-    const vendorGaps: { gap: CredentialGap; stack: string; uses: boolean }[] = [];
-    for (const c of checked) {
-      const s = resolveSettings(vendor, c.source);
-      const uses = vendorsOfPreview(c.preview).includes(vendor);
-      if (isGap(s)) vendorGaps.push({ gap: s, stack: c.label, uses });
-      else {
-        const key = accountKey(s);
-        const a = accounts.get(key) ?? { settings: s, stacks: [] };
-        a.stacks.push(c.label);
-        accounts.set(key, a);
-      }
-    }
-    gaps.push(...vendorGaps.filter((g) => g.uses || g.gap.partial));
-    const anyAccount = [...accounts.values()].some((a) => a.settings.vendor === vendor);
-    if (!anyAccount && !vendorGaps.some((g) => g.uses || g.gap.partial))
-      notRead.push({ vendor, reason: "no credentials, and no listed stack has resources of it" });
-  }
-  return { accounts: [...accounts.values()], gaps, notRead };
-}
-
-async function readAccounts(
-  accounts: Account[],
-  gaps: { gap: CredentialGap; stack: string }[],
-  progress: Progress,
-) {
-  const reads: AccountRead[] = [];
-  const perVendor = (v: Vendor) => accounts.filter((a) => a.settings.vendor === v);
-  for (const a of accounts) {
-    const v = a.settings.vendor;
-    const label = perVendor(v).length > 1 ? `${v} account ${perVendor(v).indexOf(a) + 1}` : v;
-    progress(`reading the ${label} account`);
-    try {
-      reads.push({ vendor: v, label, stacks: a.stacks, held: await listHeldNumbers(a.settings, progress) });
-    } catch (err) {
-      reads.push({
-        vendor: v,
-        label,
-        stacks: a.stacks,
-        skipped: (err instanceof Error ? err.message : String(err)).split("\n")[0]!,
-      });
-    }
-  }
-  for (const { gap, stack } of gaps)
-    reads.push({
-      vendor: gap.vendor,
-      label: `${gap.vendor} (${stack})`,
-      stacks: [stack],
-      skipped: gap.message,
-    });
-  return reads;
 }
 
 async function report(args: Args, io: Io, redactWith: (s: string[]) => void): Promise<number> {
   const maxReleases = nonNegativeInt("--max-releases", args.values["max-releases"]);
   const progress = progressTo(io, args.values.quiet === true);
-  const { checked, refs, dirs } = await previews(args, progress);
+  const { checked, refs, dirs } = await previews(stackChoice(args), progress);
   const stateOnly = args.values.backend ? await stateOnlyStacks(checked, refs, dirs, progress) : [];
   const accountsChecked = args.values["no-accounts"] !== true;
   let reads: AccountRead[] = [];
