@@ -6,28 +6,15 @@
  * none may depend on `this`), so kinds are never renamed or removed, and each implementation must
  * accept the outputs every earlier version wrote.
  *
- * A vendor's modules (its client, schemas and resource logic) are imported the first time one of
- * its kinds is called, so a provider process serving only ExoPhones never loads Plivo's or
- * Apifonica's code.
+ * The kinds are the registry's (provider/registry.ts). A kind's implementation (its client and
+ * resource logic) is imported the first time the kind is called, so a provider process serving only
+ * ExoPhones never loads Plivo's or Apifonica's code.
  */
 import type * as pulumi from "@pulumi/pulumi";
-import { requireSettingsFor } from "./core/config.js";
+import { requireSettingsOf } from "./core/config.js";
+import { type KindProvider, kindOf, type ResourceKind } from "./registry.js";
 
-/** The dynamic-provider methods the shim delegates to, for one resource kind. */
-export type KindProvider = Required<
-  Pick<pulumi.dynamic.ResourceProvider, "check" | "diff" | "create" | "read" | "update" | "delete">
-> & {
-  /** Reads the stack's config; fails when the kind's vendor credentials are missing (preview runs it too). */
-  configure(req: pulumi.dynamic.ConfigureRequest): Promise<void>;
-};
-
-const loaders: Record<string, () => Promise<KindProvider>> = {
-  exophone: async () => (await import("./exotel/exophone.js")).exoPhoneProvider,
-  "plivo-number-order": async () => (await import("./plivo/number-order.js")).plivoNumberOrderProvider,
-  "apifonica-number": async () => (await import("./apifonica/number.js")).apifonicaNumberProvider,
-  "apifonica-application": async () =>
-    (await import("./apifonica/application.js")).apifonicaApplicationProvider,
-};
+export type { KindProvider } from "./registry.js";
 
 const cache = new Map<string, KindProvider>();
 
@@ -36,11 +23,12 @@ function isConfigureRequest(req: unknown): req is pulumi.dynamic.ConfigureReques
   return typeof config?.get === "function";
 }
 
-function lazy(kind: string, load: () => Promise<KindProvider>): KindProvider {
+function lazy(d: ResourceKind): KindProvider {
+  const kind = d.kind;
   let loaded: Promise<KindProvider> | undefined;
   // A failed import is retried by the next call rather than cached.
   const impl = () =>
-    (loaded ??= load().catch((error: unknown) => {
+    (loaded ??= d.load().catch((error: unknown) => {
       loaded = undefined;
       throw error;
     }));
@@ -56,7 +44,7 @@ function lazy(kind: string, load: () => Promise<KindProvider>): KindProvider {
       }
       await (await impl()).configure(req);
       // Preview runs configure too: missing credentials fail it as they would fail up.
-      requireSettingsFor(kind);
+      requireSettingsOf(d.vendor);
     },
     check: async (olds, news) => (await impl()).check(olds, news),
     diff: async (id, olds, news) => (await impl()).diff(id, olds, news),
@@ -71,14 +59,14 @@ function lazy(kind: string, load: () => Promise<KindProvider>): KindProvider {
 export function provider(kind: string): KindProvider {
   let impl = cache.get(kind);
   if (!impl) {
-    const load = Object.hasOwn(loaders, kind) ? loaders[kind] : undefined;
-    if (!load) {
+    const d = kindOf(kind);
+    if (!d) {
       throw new Error(
         `pulumi-phone-numbers: this installed version has no resource kind "${kind}". ` +
           "The stack's state was written by a newer version of the package; install that version (npm install pulumi-phone-numbers@latest) and run again.",
       );
     }
-    impl = lazy(kind, load);
+    impl = lazy(d);
     cache.set(kind, impl);
   }
   return impl;

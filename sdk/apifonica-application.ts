@@ -1,8 +1,11 @@
 import * as pulumi from "@pulumi/pulumi";
-import { assertInputKeys, type PlainInputs } from "./inputs.js";
+import { KINDS } from "../provider/registry.js";
+import type { PlainInputs } from "./inputs.js";
+import { resourceProps } from "./props.js";
 import { providerShim } from "./shim.js";
 
-const provider = providerShim("apifonica-application");
+const KIND = KINDS["apifonica-application"];
+const provider = providerShim(KIND.kind);
 
 /** Arguments of an {@link ApifonicaApplication}. Lifecycle: every field is updated **in place**. */
 export interface ApifonicaApplicationArgs {
@@ -18,14 +21,6 @@ export interface ApifonicaApplicationArgs {
 
 /** The inputs of an {@link ApifonicaApplication} as plain values: {@link ApifonicaApplicationArgs} with every input resolved. */
 export type ApifonicaApplicationInputs = PlainInputs<ApifonicaApplicationArgs>;
-
-const INPUTS = Object.keys({
-  controller: true,
-  method: true,
-  name: true,
-  events: true,
-} satisfies Record<keyof ApifonicaApplicationArgs, true>);
-const OUTPUTS = ["applicationSid"];
 
 /**
  * An Apifonica application: the voice/SMS controller URL that numbers link to by `applicationSid`.
@@ -50,21 +45,6 @@ export class ApifonicaApplication extends pulumi.dynamic.Resource {
    * @param opts Pulumi resource options, such as `protect: true`.
    */
   constructor(name: string, args: ApifonicaApplicationArgs, opts?: pulumi.CustomResourceOptions) {
-    assertInputKeys("ApifonicaApplication", name, args, INPUTS, OUTPUTS);
-    super(
-      provider,
-      name,
-      {
-        ...args,
-        // Names the application after its resource when `name` is unset (provider/core/labels.ts).
-        __identity: `${pulumi.getProject()}/${pulumi.getStack()}/${name}`,
-        applicationSid: undefined,
-        name: args.name,
-        events: args.events,
-      },
-      opts,
-      "phone-numbers",
-      "ApifonicaApplication",
-    );
+    super(provider, name, resourceProps(KIND, name, args), opts, "phone-numbers", KIND.typeName);
   }
 }

@@ -1,8 +1,11 @@
 import * as pulumi from "@pulumi/pulumi";
-import { assertInputKeys, type PlainInputs } from "./inputs.js";
+import { KINDS } from "../provider/registry.js";
+import type { PlainInputs } from "./inputs.js";
+import { resourceProps } from "./props.js";
 import { providerShim } from "./shim.js";
 
-const provider = providerShim("apifonica-number");
+const KIND = KINDS["apifonica-number"];
+const provider = providerShim(KIND.kind);
 
 /**
  * Arguments of an {@link ApifonicaNumber}: an exact `number`, or `countryCode` with search criteria.
@@ -36,29 +39,6 @@ export interface ApifonicaNumberArgs {
 
 /** The inputs of an {@link ApifonicaNumber} as plain values: {@link ApifonicaNumberArgs} with every input resolved. */
 export type ApifonicaNumberInputs = PlainInputs<ApifonicaNumberArgs>;
-
-const INPUTS = Object.keys({
-  number: true,
-  countryCode: true,
-  type: true,
-  voice: true,
-  messaging: true,
-  callAppSid: true,
-  msgAppSid: true,
-  name: true,
-  mode: true,
-  adopt: true,
-} satisfies Record<keyof ApifonicaNumberArgs, true>);
-const OUTPUTS = ["numberSid", "countryName", "capabilities", "monthlyRental", "setupPrice", "currency"];
-/** Routing lives on the linked applications; a number holds no controller URL of its own. */
-const CONTROLLER =
-  "is set on the linked ApifonicaApplication (its controller and method), not on the number: link one with callAppSid or msgAppSid";
-const HINTS = {
-  callController: CONTROLLER,
-  callMethod: CONTROLLER,
-  msgController: CONTROLLER,
-  msgMethod: CONTROLLER,
-};
 
 /**
  * An Apifonica number. Its voice and SMS URLs come from the applications it links to (read them from
@@ -113,33 +93,6 @@ export class ApifonicaNumber extends pulumi.dynamic.Resource {
    * @param opts Pulumi resource options, e.g. `protect: true` for a number you cannot lose.
    */
   constructor(name: string, args: ApifonicaNumberArgs, opts?: pulumi.CustomResourceOptions) {
-    assertInputKeys("ApifonicaNumber", name, args, INPUTS, OUTPUTS, HINTS);
-    super(
-      provider,
-      name,
-      {
-        ...args,
-        // Lets the provider recognise its own purchase after a crash (provider/core/labels.ts).
-        __identity: `${pulumi.getProject()}/${pulumi.getStack()}/${name}`,
-        numberSid: undefined,
-        number: args.number,
-        countryCode: args.countryCode,
-        countryName: undefined,
-        type: args.type,
-        voice: args.voice,
-        messaging: args.messaging,
-        capabilities: undefined,
-        callAppSid: args.callAppSid,
-        msgAppSid: args.msgAppSid,
-        name: args.name,
-        mode: args.mode,
-        monthlyRental: undefined,
-        setupPrice: undefined,
-        currency: undefined,
-      },
-      opts,
-      "phone-numbers",
-      "ApifonicaNumber",
-    );
+    super(provider, name, resourceProps(KIND, name, args), opts, "phone-numbers", KIND.typeName);
   }
 }

@@ -1,8 +1,11 @@
 import * as pulumi from "@pulumi/pulumi";
-import { assertInputKeys, type PlainInputs } from "./inputs.js";
+import { KINDS } from "../provider/registry.js";
+import type { PlainInputs } from "./inputs.js";
+import { resourceProps } from "./props.js";
 import { providerShim } from "./shim.js";
 
-const provider = providerShim("exophone");
+const KIND = KINDS["exophone"];
+const provider = providerShim(KIND.kind);
 
 /**
  * Arguments of an {@link ExoPhone}. Give an exact `phoneNumber`, or search criteria.
@@ -36,31 +39,6 @@ export interface ExoPhoneArgs {
 
 /** The inputs of an {@link ExoPhone} as plain values: {@link ExoPhoneArgs} with every input resolved. */
 export type ExoPhoneInputs = PlainInputs<ExoPhoneArgs>;
-
-const INPUTS = Object.keys({
-  phoneNumber: true,
-  country: true,
-  numberType: true,
-  region: true,
-  contains: true,
-  incomingSms: true,
-  friendlyName: true,
-  voiceUrl: true,
-  smsUrl: true,
-  adopt: true,
-} satisfies Record<keyof ExoPhoneArgs, true>);
-const OUTPUTS = [
-  "sid",
-  "capabilities",
-  "oneTimePrice",
-  "rentalPrice",
-  "monthlyRental",
-  "incomingRate",
-  "incomingPulse",
-  "currency",
-  "vanityNumber",
-  "connectivity",
-];
 
 /** Connectivity of an ExoPhone as Exotel's monitoring last saw it. */
 export interface ExoPhoneConnectivity {
@@ -136,36 +114,6 @@ export class ExoPhone extends pulumi.dynamic.Resource {
    * @param opts Pulumi resource options, e.g. `protect: true` for a number you cannot lose.
    */
   constructor(name: string, args: ExoPhoneArgs = {}, opts?: pulumi.CustomResourceOptions) {
-    assertInputKeys("ExoPhone", name, args, INPUTS, OUTPUTS);
-    super(
-      provider,
-      name,
-      {
-        ...args,
-        // Lets the provider recognise its own purchase after a crash (provider/core/labels.ts).
-        __identity: `${pulumi.getProject()}/${pulumi.getStack()}/${name}`,
-        sid: undefined,
-        phoneNumber: args.phoneNumber,
-        friendlyName: args.friendlyName,
-        voiceUrl: args.voiceUrl,
-        smsUrl: args.smsUrl,
-        country: args.country,
-        region: args.region,
-        numberType: args.numberType,
-        incomingSms: args.incomingSms,
-        capabilities: undefined,
-        oneTimePrice: undefined,
-        rentalPrice: undefined,
-        monthlyRental: undefined,
-        incomingRate: undefined,
-        incomingPulse: undefined,
-        currency: undefined,
-        vanityNumber: undefined,
-        connectivity: undefined,
-      },
-      opts,
-      "phone-numbers",
-      "ExoPhone",
-    );
+    super(provider, name, resourceProps(KIND, name, args), opts, "phone-numbers", KIND.typeName);
   }
 }

@@ -3,8 +3,9 @@
  * interface, and the check that every key passed is one of the resource's inputs.
  *
  * The public types are plain TypeScript (no zod types reach a consumer's type check: zod's
- * declaration files fail without `skipLibCheck` under `moduleResolution: node`). The zod schemas in
- * provider/ stay the validation; test/unit/public-types.test.ts proves both declare the same fields.
+ * declaration files fail without `skipLibCheck` under `moduleResolution: node`). The zod schemas of
+ * the registry (provider/registry.ts) stay the validation and the list of keys (sdk/props.ts);
+ * test/unit/public-types.test.ts proves both declare the same fields.
  */
 import * as pulumi from "@pulumi/pulumi";
 

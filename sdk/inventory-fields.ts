@@ -1,12 +1,8 @@
 /**
  * The fields an inventory entry has besides its resource's own inputs (Pulumi resource options and
- * references), and the rules for resource names. Only zod: sdk/inventory.ts imports this eagerly,
- * while the providers' input schemas (sdk/inventory-schema.ts) load only when a file is parsed.
+ * references), and the rules for resource names.
  */
 import { z } from "zod";
-
-/** Version of the file format; bump it only with a migration. */
-export const INVENTORY_FORMAT = 1;
 
 export const RESOURCE_NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
 export const RESOURCE_NAME_RULE =
@@ -37,16 +33,3 @@ export const resourceOptionFields = {
 export const RESOURCE_OPTION_KEYS = Object.keys(
   resourceOptionFields,
 ) as (keyof typeof resourceOptionFields)[];
-
-/** References from an Apifonica number to an application of the same file, by resource name. */
-export const appReferenceFields = {
-  callApp: resourceName.optional().meta({
-    description:
-      "Name of an entry under apifonica.applications; its applicationSid becomes the number's callAppSid.",
-  }),
-  msgApp: resourceName.optional().meta({
-    description:
-      "Name of an entry under apifonica.applications; its applicationSid becomes the number's msgAppSid.",
-  }),
-};
-export const APP_REFERENCE_KEYS = Object.keys(appReferenceFields) as (keyof typeof appReferenceFields)[];

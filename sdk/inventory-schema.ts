@@ -1,7 +1,7 @@
 /**
- * The shape of an inventory file (`numbers.yaml`), built from the providers' own input schemas so a
- * field is declared, named and validated in exactly one place. This module is also the source of the
- * published JSON Schema (`schema/numbers.schema.json`, written by `scripts/gen-schema.ts`).
+ * The shape of an inventory file (`numbers.yaml`), built from the registry (provider/registry.ts):
+ * each kind's input schema, section and references, so a field is declared, named and validated in
+ * exactly one place. This module is also the source of the published JSON Schema (`schema/numbers.schema.json`, written by `scripts/gen-schema.js`).
  *
  * ```yaml
  * exotel:
@@ -19,16 +19,10 @@
  * Apifonica numbers and applications already have a vendor-side `name` field).
  */
 import { z } from "zod";
-import { apifonicaApplicationInputs } from "../provider/apifonica/application.js";
-import { apifonicaNumberInputs } from "../provider/apifonica/number.js";
-import { exoPhoneInputs } from "../provider/exotel/exophone.js";
-import { plivoNumberOrderInputs } from "../provider/plivo/number-order.js";
-import { appReferenceFields, resourceName, resourceOptionFields } from "./inventory-fields.js";
+import { ALL_KINDS, type ResourceKind, VENDOR_NAMES, VENDORS } from "../provider/registry.js";
+import { resourceName, resourceOptionFields } from "./inventory-fields.js";
 
 export {
-  APP_REFERENCE_KEYS,
-  appReferenceFields,
-  INVENTORY_FORMAT,
   RESOURCE_NAME_PATTERN,
   RESOURCE_NAME_RULE,
   RESOURCE_OPTION_KEYS,
@@ -36,29 +30,49 @@ export {
   resourceOptionFields,
 } from "./inventory-fields.js";
 
-export const exotelEntry = exoPhoneInputs.extend(resourceOptionFields).meta({
-  description:
-    "An ExoPhone: an exact phoneNumber (with adopt: true to take over a held one) or search criteria.",
-});
-export const plivoEntry = plivoNumberOrderInputs.extend(resourceOptionFields).meta({
-  description:
-    "A PlivoNumberOrder: search criteria with quantity, exact numbers (adopt: true to take over), or a groupId.",
-});
-export const apifonicaApplicationEntry = apifonicaApplicationInputs.extend(resourceOptionFields).meta({
-  description: "An ApifonicaApplication: the controller URL numbers link to.",
-});
-export const apifonicaNumberEntry = apifonicaNumberInputs
-  .extend({ ...resourceOptionFields, ...appReferenceFields })
-  .meta({
-    description:
-      "An ApifonicaNumber: an exact number (with adopt: true to take over a held one) or countryCode with search criteria.",
-  });
+/** The fields of an entry that name other entries of the file (an Apifonica number's `callApp`). */
+export function referenceFields(d: ResourceKind): Record<string, z.ZodOptional<typeof resourceName>> {
+  return Object.fromEntries(
+    Object.entries(d.references ?? {}).map(([key, r]) => [
+      key,
+      resourceName.optional().meta({ description: r.description }),
+    ]),
+  );
+}
+
+/** The schema of one entry: the kind's inputs, the Pulumi resource options and its references. */
+function entryOf(d: ResourceKind) {
+  return d.inputs
+    .extend({ ...resourceOptionFields, ...referenceFields(d) })
+    .meta({ description: d.entryDescription });
+}
+
+/** Each kind's entry schema. */
+export const entrySchemas: Readonly<Record<string, z.ZodObject>> = Object.fromEntries(
+  ALL_KINDS.map((d) => [d.kind, entryOf(d)]),
+);
 
 const section = <T extends z.ZodType>(entry: T, what: string) =>
   z
     .record(resourceName, entry)
     .optional()
     .meta({ description: `${what}, keyed by resource name.` });
+
+/** A vendor's part of the file: one section, or a mapping of sub-sections (`apifonica.numbers`). */
+function vendorSection(vendor: (typeof VENDORS)[number]): z.ZodType {
+  const kinds = ALL_KINDS.filter((d) => d.vendor === vendor);
+  const [only] = kinds;
+  if (kinds.length === 1 && only && only.section.length === 1) {
+    return section(entrySchemas[only.kind]!, only.sectionTitle);
+  }
+  const subs = kinds.map((d) => d.section[1] ?? d.kind);
+  return z
+    .strictObject(
+      Object.fromEntries(kinds.map((d, i) => [subs[i], section(entrySchemas[d.kind]!, d.sectionTitle)])),
+    )
+    .optional()
+    .meta({ description: `${VENDOR_NAMES[vendor]} ${subs.join(" and ")}.` });
+}
 
 /** The whole file. */
 export const inventorySchema = z
@@ -67,15 +81,7 @@ export const inventorySchema = z
       description:
         "Set to true to accept a file without entries (pulumi up of it releases every number of the stack). Without it an empty file is refused.",
     }),
-    exotel: section(exotelEntry, "Exotel numbers (ExoPhone)"),
-    plivo: section(plivoEntry, "Plivo number orders (PlivoNumberOrder)"),
-    apifonica: z
-      .strictObject({
-        applications: section(apifonicaApplicationEntry, "Apifonica applications (ApifonicaApplication)"),
-        numbers: section(apifonicaNumberEntry, "Apifonica numbers (ApifonicaNumber)"),
-      })
-      .optional()
-      .meta({ description: "Apifonica applications and numbers." }),
+    ...Object.fromEntries(VENDORS.map((v) => [v, vendorSection(v)])),
   })
   .meta({
     title: "pulumi-phone-numbers inventory",
@@ -83,18 +89,16 @@ export const inventorySchema = z
       "The phone numbers a Pulumi stack rents, per vendor. Load it with loadInventory(path) from pulumi-phone-numbers.",
   });
 
-export type InventoryFile = z.input<typeof inventorySchema>;
+/** An inventory file as written: a mapping per vendor of resource names to entries (see the module comment). */
+export type InventoryFile = {
+  /** Accept a file without entries. */
+  allowEmpty?: boolean;
+} & Partial<Record<(typeof VENDORS)[number], Record<string, unknown>>>;
 
 /** The JSON Schema of the file, as published in `schema/numbers.schema.json`. */
 export function inventoryJsonSchema(): Record<string, unknown> {
   return z.toJSONSchema(inventorySchema, { io: "input", unrepresentable: "any" }) as Record<string, unknown>;
 }
-
-/** The fields of each kind of entry as written in the file (before normalisation). */
-export type ExotelEntryFields = z.input<typeof exoPhoneInputs>;
-export type PlivoEntryFields = z.input<typeof plivoNumberOrderInputs>;
-export type ApifonicaApplicationEntryFields = z.input<typeof apifonicaApplicationInputs>;
-export type ApifonicaNumberEntryFields = z.input<typeof apifonicaNumberInputs>;
 
 /** The text of `schema/numbers.schema.json` (what `npm run schema` writes). */
 export function inventorySchemaText(): string {

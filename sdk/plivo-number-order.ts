@@ -1,8 +1,11 @@
 import * as pulumi from "@pulumi/pulumi";
-import { assertInputKeys, type PlainInputs } from "./inputs.js";
+import { KINDS } from "../provider/registry.js";
+import type { PlainInputs } from "./inputs.js";
+import { resourceProps } from "./props.js";
 import { providerShim } from "./shim.js";
 
-const provider = providerShim("plivo-number-order");
+const KIND = KINDS["plivo-number-order"];
+const provider = providerShim(KIND.kind);
 
 /**
  * Arguments of a {@link PlivoNumberOrder}: search criteria with `quantity`, exact `numbers`, or a
@@ -39,21 +42,6 @@ export interface PlivoNumberOrderArgs {
 
 /** The inputs of a {@link PlivoNumberOrder} as plain values: {@link PlivoNumberOrderArgs} with every input resolved. */
 export type PlivoNumberOrderInputs = PlainInputs<PlivoNumberOrderArgs>;
-
-const INPUTS = Object.keys({
-  countryIso: true,
-  numberType: true,
-  prefix: true,
-  region: true,
-  services: true,
-  quantity: true,
-  numbers: true,
-  groupId: true,
-  appId: true,
-  alias: true,
-  adopt: true,
-} satisfies Record<keyof PlivoNumberOrderArgs, true>);
-const OUTPUTS = ["status", "pendingDetails", "pendingNumbers", "details", "monthlyRental", "currency"];
 
 /** One number of an order, as Plivo reports it. */
 export interface PlivoNumberDetail {
@@ -118,28 +106,6 @@ export class PlivoNumberOrder extends pulumi.dynamic.Resource {
    * @param opts Pulumi resource options, e.g. `protect: true` for numbers you cannot lose.
    */
   constructor(name: string, args: PlivoNumberOrderArgs, opts?: pulumi.CustomResourceOptions) {
-    assertInputKeys("PlivoNumberOrder", name, args, INPUTS, OUTPUTS);
-    super(
-      provider,
-      name,
-      {
-        ...args,
-        // Lets the provider recognise its own purchase after a crash (provider/core/labels.ts).
-        __identity: `${pulumi.getProject()}/${pulumi.getStack()}/${name}`,
-        numbers: args.numbers,
-        quantity: args.quantity,
-        appId: args.appId,
-        alias: args.alias,
-        status: undefined,
-        pendingDetails: undefined,
-        pendingNumbers: undefined,
-        details: undefined,
-        monthlyRental: undefined,
-        currency: undefined,
-      },
-      opts,
-      "phone-numbers",
-      "PlivoNumberOrder",
-    );
+    super(provider, name, resourceProps(KIND, name, args), opts, "phone-numbers", KIND.typeName);
   }
 }

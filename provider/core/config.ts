@@ -2,10 +2,11 @@
  * Provider configuration: stack config (set by `configure`) first, then environment variables.
  *
  * Credentials never enter resource inputs or outputs. They are required per vendor, when a kind of
- * that vendor is configured (see {@link requireSettingsFor}), so a stack that only uses Plivo needs no
+ * that vendor is configured (see {@link requireSettingsOf}), so a stack that only uses Plivo needs no
  * Exotel keys, and read afresh at each API call.
  */
 import type * as pulumi from "@pulumi/pulumi";
+import type { Vendor } from "../registry.js";
 import type { RateLimit } from "./limiter.js";
 
 /** Looks a stack config key (`exotel:apiKey`) up; undefined when unset. */
@@ -18,23 +19,22 @@ export async function configure(req: pulumi.dynamic.ConfigureRequest): Promise<v
   stackConfig = (key) => req.config.get(key);
 }
 
-/** The vendor whose account each resource kind uses. */
-const VENDOR_OF_KIND: Record<string, () => unknown> = {
-  exophone: () => exotelSettings(),
-  "plivo-number-order": () => plivoSettings(),
-  "apifonica-number": () => apifonicaSettings(),
-  "apifonica-application": () => apifonicaSettings(),
+/** Each vendor's settings (a kind's vendor is in the registry, provider/registry.ts). */
+const SETTINGS_OF: Record<Vendor, () => unknown> = {
+  exotel: () => exotelSettings(),
+  plivo: () => plivoSettings(),
+  apifonica: () => apifonicaSettings(),
 };
 
 /**
- * Fails, with the error `up` would give, when the settings of the vendor a kind uses are missing or
+ * Fails, with the error `up` would give, when the settings of a vendor (of a kind in use) are missing or
  * invalid. The host configures a kind's provider only when the program declares (or the state holds)
  * a resource of that kind, and it does so in `preview` too: a preview in CI without credentials
  * fails instead of passing green, while a stack that only uses Plivo still needs no Exotel keys.
  * Run right after `configure`; the settings are still read afresh at every API call.
  */
-export function requireSettingsFor(kind: string): void {
-  VENDOR_OF_KIND[kind]?.();
+export function requireSettingsOf(vendor: Vendor): void {
+  SETTINGS_OF[vendor]();
 }
 
 /** Tests and the CLI set configuration directly (the CLI has no Pulumi stack). */
@@ -153,7 +153,7 @@ export function apifonicaSettings() {
  * stack config `<vendor>:unlabelledWindowHours`, else PHONE_NUMBERS_UNLABELLED_WINDOW_HOURS, else 24 h;
  * 0 turns the guard off.
  */
-export function unlabelledWindowMs(vendor: "apifonica" | "plivo"): number {
+export function unlabelledWindowMs(vendor: Vendor): number {
   const s = { key: `${vendor}:unlabelledWindowHours`, env: "PHONE_NUMBERS_UNLABELLED_WINDOW_HOURS" };
   const v = lookup(s);
   if (v === undefined) return 24 * 3_600_000;

@@ -1,23 +1,38 @@
 /**
  * The public types are plain TypeScript (sdk/*.ts) so that no zod declaration file reaches a
- * consumer's type check; the zod schemas (provider/) stay the validation. This file proves the two
- * declare the same fields: the type-level assertions fail `npm run typecheck` when a field is added,
- * renamed, retyped or made required on one side only, and the runtime tests fail when a class's
- * constructor lets a key through that its schema does not know.
+ * consumer's type check; the registry's zod schemas (provider/registry.ts) stay the validation. This
+ * file proves the two declare the same fields: the type-level assertions fail `npm run typecheck`
+ * when an input is added, renamed, retyped or made required on one side only (the Args of a class
+ * are its plain inputs with `pulumi.Input`, so they are covered too), when a class declares an output
+ * the registry's outputs list lacks (or the other way round) or types it differently from the
+ * provider's outputs type, and when the inventory's sections differ from the registry's. The runtime
+ * tests fail when a class's constructor lets a key through that its schema does not know.
  */
 import { beforeAll, describe, expect, it } from "@jest/globals";
 import * as pulumi from "@pulumi/pulumi";
 import type { z } from "zod";
-import { apifonicaApplicationInputs } from "../../provider/apifonica/application.js";
-import { apifonicaNumberInputs } from "../../provider/apifonica/number.js";
-import { exoPhoneInputs } from "../../provider/exotel/exophone.js";
-import { plivoNumberOrderInputs } from "../../provider/plivo/number-order.js";
+import type { ApifonicaApplicationOutputs } from "../../provider/apifonica/application.schema.js";
+import type { ApifonicaNumberOutputs } from "../../provider/apifonica/number.schema.js";
+import type { ExoPhoneOutputs } from "../../provider/exotel/exophone.schema.js";
+import type { PlivoNumberOrderOutputs } from "../../provider/plivo/number-order.schema.js";
+import { ALL_KINDS, KINDS } from "../../provider/registry.js";
 import type {
+  ApifonicaApplication,
   ApifonicaApplicationInputs,
+  ApifonicaNumber,
   ApifonicaNumberInputs,
+  ExoPhone,
   ExoPhoneInputs,
+  Inventory,
+  ParsedInventory,
+  PlivoNumberOrder,
   PlivoNumberOrderInputs,
 } from "../../sdk/index.js";
+
+const exoPhoneInputs = KINDS.exophone.inputs;
+const plivoNumberOrderInputs = KINDS["plivo-number-order"].inputs;
+const apifonicaNumberInputs = KINDS["apifonica-number"].inputs;
+const apifonicaApplicationInputs = KINDS["apifonica-application"].inputs;
 
 // ---- type level: the plain interfaces and the schemas' input types agree field by field ----
 
@@ -41,6 +56,40 @@ const agreements: {
   apifonicaNumber: [true, true],
   apifonicaApplication: [true, true],
 };
+
+// ---- type level: each class declares exactly its registry outputs, typed as the provider writes them ----
+
+/** The outputs a class declares (beyond what every Pulumi resource has), unwrapped. */
+type Declared<C> = { [K in Exclude<keyof C, keyof pulumi.CustomResource>]: pulumi.Unwrap<C[K]> };
+type OutputsAgree<C, Outputs, Keys extends keyof Outputs> = [
+  Same<Exclude<keyof C, keyof pulumi.CustomResource>, Keys>,
+  Same<Defined<Declared<C>>, Defined<Pick<Outputs, Keys>>>,
+];
+type Keys<K extends keyof typeof KINDS> = (typeof KINDS)[K]["outputs"][number];
+
+const outputsAgree: {
+  exoPhone: OutputsAgree<ExoPhone, ExoPhoneOutputs, Keys<"exophone">>;
+  plivoNumberOrder: OutputsAgree<PlivoNumberOrder, PlivoNumberOrderOutputs, Keys<"plivo-number-order">>;
+  apifonicaNumber: OutputsAgree<ApifonicaNumber, ApifonicaNumberOutputs, Keys<"apifonica-number">>;
+  apifonicaApplication: OutputsAgree<
+    ApifonicaApplication,
+    ApifonicaApplicationOutputs,
+    Keys<"apifonica-application">
+  >;
+} = {
+  exoPhone: [true, true],
+  plivoNumberOrder: [true, true],
+  apifonicaNumber: [true, true],
+  apifonicaApplication: [true, true],
+};
+
+// ---- type level: the inventory's sections are the registry's ----
+
+type InventoryKeys = (typeof KINDS)[keyof typeof KINDS]["inventoryKey"];
+const sectionsAgree: [
+  Same<Exclude<keyof ParsedInventory, "file" | "allowEmpty">, InventoryKeys>,
+  Same<Exclude<keyof Inventory, "numbers">, InventoryKeys>,
+] = [true, true];
 
 // ---- runtime: what the constructors accept is what the schemas accept ----
 
@@ -96,6 +145,12 @@ const rejection = (make: () => unknown): string => {
 describe("public types and schemas", () => {
   it("agree at the type level (checked by tsc)", () => {
     expect(Object.values(agreements).flat()).toEqual(Array(8).fill(true));
+    expect(Object.values(outputsAgree).flat()).toEqual(Array(8).fill(true));
+    expect(sectionsAgree).toEqual([true, true]);
+  });
+
+  it("every registered kind has a class in the test above", () => {
+    expect(ALL_KINDS.map((d) => d.typeName).sort()).toEqual(classes.map((c) => c.type).sort());
   });
 
   it.each(classes)("$type accepts every field its schema declares", async ({ make, schema }) => {
