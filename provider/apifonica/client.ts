@@ -5,7 +5,7 @@
 import { z } from "zod";
 import { type VendorAccountBase, VendorClients } from "../core/client-factory.js";
 import { VendorResponseError } from "../core/errors.js";
-import { isRecord, rawText, seg, text, type VendorErrorBody, type VendorHttp } from "../core/http.js";
+import { errorBodyParser, seg, text, type VendorErrorBody, type VendorHttp } from "../core/http.js";
 import type { RateLimit } from "../core/limiter.js";
 import { items, walkLinked } from "../core/paging.js";
 import {
@@ -207,19 +207,16 @@ declare module "../core/client-factory.js" {
 }
 
 /** Error body: `{"status_code":404,"status_message":"NOT FOUND","error_text":"…"}`. */
-export function parseApifonicaError(body: unknown): VendorErrorBody {
-  if (!isRecord(body)) {
-    return { message: rawText(body) };
-  }
+export const parseApifonicaError = errorBodyParser((body): VendorErrorBody => {
   return {
     code: text(body["status_message"]),
     message: text(body["error_text"]) ?? text(body["message"]) ?? text(body["error"]),
   };
-}
+});
 
 /** The client of one Apifonica account, cached per (baseUrl, accountSid); see `setClientFactory`. */
 export function apifonicaClient(account: ApifonicaAccount): ApifonicaClient {
-  return clients.client(account);
+  return apifonicaClients.client(account);
 }
 
 function bool(value: boolean | undefined): string | undefined {
@@ -316,11 +313,8 @@ function applicationBody(p: Partial<ApifonicaApplicationInput>): Record<string, 
 }
 
 class Apifonica extends VendorClientBase<ApifonicaVerbs> implements ApifonicaClient {
-  private readonly base: string;
-
   constructor(account: ApifonicaAccount, http: VendorHttp) {
-    super(http);
-    this.base = `v2/accounts/${seg(account.accountSid)}`;
+    super(http, `v2/accounts/${seg(account.accountSid)}`);
   }
 
   readonly rentNumber = (p: ApifonicaRentParams) => this.rent(p);
@@ -351,12 +345,7 @@ class Apifonica extends VendorClientBase<ApifonicaVerbs> implements ApifonicaCli
   }
 
   get(numberSid: string): Promise<ApifonicaNumber> {
-    return this.http.call({
-      operation: "getNumber",
-      method: "GET",
-      path: `${this.base}/numbers/${seg(numberSid)}`,
-      schema: apifonicaNumberSchema,
-    });
+    return this.read("getNumber", `${this.base}/numbers/${seg(numberSid)}`, apifonicaNumberSchema);
   }
 
   listPages(q?: ApifonicaListQuery): AsyncIterable<ApifonicaNumber[]> {
@@ -390,12 +379,11 @@ class Apifonica extends VendorClientBase<ApifonicaVerbs> implements ApifonicaCli
   }
 
   getApplication(applicationSid: string): Promise<ApifonicaApplication> {
-    return this.http.call({
-      operation: "getApplication",
-      method: "GET",
-      path: `${this.base}/applications/${seg(applicationSid)}`,
-      schema: apifonicaApplicationSchema,
-    });
+    return this.read(
+      "getApplication",
+      `${this.base}/applications/${seg(applicationSid)}`,
+      apifonicaApplicationSchema,
+    );
   }
 
   async updateApplication(applicationSid: string, p: Partial<ApifonicaApplicationInput>): Promise<void> {
@@ -421,8 +409,8 @@ class Apifonica extends VendorClientBase<ApifonicaVerbs> implements ApifonicaCli
   }
 }
 
-/** How clients of this vendor are made (see `VendorClients`). */
-const clients = new VendorClients<ApifonicaAccount, ApifonicaClient>({
+/** How clients of this vendor are made (see `VendorClients`); `apifonicaClient(account)` is its `client`. */
+export const apifonicaClients = new VendorClients<ApifonicaAccount, ApifonicaClient>({
   vendor: "apifonica",
   defaultRateLimit: APIFONICA_DEFAULT_RATE_LIMIT,
   bodyEncoding: "json",

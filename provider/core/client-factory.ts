@@ -67,6 +67,13 @@ export type VendorClientFactory<V extends keyof VendorClientTypes> = VendorClien
 
 /** The factories `setClientFactory` put in place, by vendor (each typed by its `VendorClientTypes` entry). */
 const overrides = new Map<Vendor, unknown>();
+/** Counts seam changes, so per-account bundles built before a change are not reused after it. */
+let generation = 0;
+
+/** A number that changes whenever `setClientFactory` or `restoreClientFactory` is called. */
+export function clientFactoryGeneration(): number {
+  return generation;
+}
 
 /**
  * Replaces how clients of `vendor` are made (a test's fake, or the real client wrapped) until
@@ -78,6 +85,7 @@ export function setClientFactory<V extends keyof VendorClientTypes & Vendor>(
   factory: VendorClientFactory<V>,
 ): void {
   overrides.set(vendor, factory);
+  generation += 1;
 }
 
 /** The key of an account's shared limiter: `<vendor>:<account id>@<base URL>`. */
@@ -92,6 +100,7 @@ export function restoreClientFactory(vendor?: Vendor): void {
   } else {
     overrides.delete(vendor);
   }
+  generation += 1;
 }
 
 /** The clients of one vendor: one per account for the life of the process, unless a test replaced them. */
@@ -103,6 +112,16 @@ export class VendorClients<A extends VendorAccountBase, C> {
   /** The vendor these clients talk to. */
   get vendor(): Vendor {
     return this.spec.vendor;
+  }
+
+  /** The id of `account` (the one in its API paths). */
+  accountId(account: A): string {
+    return this.spec.accountId(account);
+  }
+
+  /** The account's key among the per-account bundles of the resource modules: `<vendor>:<base URL>:<account id>`. */
+  accountKey(account: A): string {
+    return `${this.spec.vendor}:${account.baseUrl}:${this.spec.accountId(account)}`;
   }
 
   /** The client of `account`: a test's (see `setClientFactory`), or the cached real one. */

@@ -415,6 +415,16 @@ export function text(value: unknown): string | undefined {
   return json.length > 500 ? `${json.slice(0, 500)}...` : json;
 }
 
+/**
+ * A vendor's error-body parser: a JSON object goes to `fromObject`; anything else (a raw text body,
+ * an array, nothing) gives its shortened text as the message (see `rawText`).
+ */
+export function errorBodyParser(
+  fromObject: (body: Record<string, unknown>) => VendorErrorBody,
+): (body: unknown) => VendorErrorBody {
+  return (body) => (isRecord(body) ? fromObject(body) : { message: rawText(body) });
+}
+
 /** A raw (non-JSON) error body, shortened; undefined for HTML pages and empty bodies. */
 export function rawText(value: unknown): string | undefined {
   if (typeof value !== "string") {

@@ -3,6 +3,7 @@
  * release. Resource code written against these works for any vendor; what differs is only the
  * shape of the query, the records and the patch (the type parameters).
  */
+import type { z } from "zod";
 import type { VendorHttp } from "./http.js";
 import { items } from "./paging.js";
 
@@ -63,8 +64,14 @@ export interface NumberVerbs<T extends VendorVerbTypes> {
 
 /** What the vendor clients share: the account's HTTP layer, `list` from `listPages`, the older names. */
 export abstract class VendorClientBase<T extends VendorVerbTypes> implements VendorClient<T>, NumberVerbs<T> {
-  /** @param http The account's HTTP layer. */
-  constructor(protected readonly http: VendorHttp) {}
+  /**
+   * @param http The account's HTTP layer.
+   * @param base The account's path prefix (relative to the base URL, segments encoded).
+   */
+  constructor(
+    protected readonly http: VendorHttp,
+    protected readonly base: string,
+  ) {}
 
   abstract search(query: T["query"]): AsyncIterable<T["offer"]>;
   abstract rent(params: T["rent"]): Promise<T["rented"]>;
@@ -75,6 +82,11 @@ export abstract class VendorClientBase<T extends VendorVerbTypes> implements Ven
 
   list(options?: T["listOptions"]): AsyncIterable<T["held"]> {
     return items(this.listPages(options));
+  }
+
+  /** One GET of one record (retried as reads are), validated by `schema`. */
+  protected read<S extends z.ZodType>(operation: string, path: string, schema: S): Promise<z.infer<S>> {
+    return this.http.call({ operation, method: "GET", path, schema });
   }
 
   getNumber(id: string): Promise<T["record"]> {

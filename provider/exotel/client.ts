@@ -6,7 +6,7 @@ import { parsePhoneNumberFromString } from "libphonenumber-js";
 import { z } from "zod";
 import { type VendorAccountBase, VendorClients } from "../core/client-factory.js";
 import { VendorApiError } from "../core/errors.js";
-import { isRecord, rawText, seg, text, type VendorErrorBody, type VendorHttp } from "../core/http.js";
+import { errorBodyParser, isRecord, seg, text, type VendorErrorBody, type VendorHttp } from "../core/http.js";
 import type { RateLimit } from "../core/limiter.js";
 import { walkLinked } from "../core/paging.js";
 import {
@@ -226,10 +226,7 @@ declare module "../core/client-factory.js" {
 }
 
 /** Error bodies: `{"RestException":{Status,Message,Code?}}`, flat `{Status,Message}`, or the v2 envelope. */
-export function parseExotelError(body: unknown): VendorErrorBody {
-  if (!isRecord(body)) {
-    return { message: rawText(body) };
-  }
+export const parseExotelError = errorBodyParser((body): VendorErrorBody => {
   const rest = isRecord(body["RestException"]) ? body["RestException"] : body;
   if ("Message" in rest || "Code" in rest) {
     return { code: text(rest["Code"]), message: text(rest["Message"]) };
@@ -244,7 +241,7 @@ export function parseExotelError(body: unknown): VendorErrorBody {
     }
   }
   return {};
-}
+});
 
 /**
  * The other documented form of a number for the rent's `PhoneNumber`: E.164 (`+918047091234`) and the
@@ -276,7 +273,7 @@ function definiteRefusal(err: unknown): boolean {
 
 /** The client of one Exotel account, cached per (baseUrl, accountSid, apiKey); see `setClientFactory`. */
 export function exotelClient(account: ExotelAccount): ExotelClient {
-  return clients.client(account);
+  return exotelClients.client(account);
 }
 
 /** Form value for an update field: undefined omits it, null sends an empty value (clears it). */
@@ -342,14 +339,13 @@ function detailsOf(http: VendorHttp, envelope: z.infer<typeof exotelV2EnvelopeSc
 }
 
 class Exotel extends VendorClientBase<ExotelVerbs> implements ExotelClient {
-  private readonly numbers: string;
+  private readonly numbers = `${this.base}/IncomingPhoneNumbers`;
 
   constructor(
     private readonly account: ExotelAccount,
     http: VendorHttp,
   ) {
-    super(http);
-    this.numbers = `v2_beta/Accounts/${seg(account.accountSid)}/IncomingPhoneNumbers`;
+    super(http, `v2_beta/Accounts/${seg(account.accountSid)}`);
   }
 
   readonly rentNumber = (p: ExotelRentParams) => this.rent(p);
@@ -363,7 +359,7 @@ class Exotel extends VendorClientBase<ExotelVerbs> implements ExotelClient {
     return this.http.call({
       operation: "searchAvailableNumbers",
       method: "GET",
-      path: `v2_beta/Accounts/${seg(this.account.accountSid)}/AvailablePhoneNumbers/${seg(q.country)}/${seg(q.numberType)}`,
+      path: `${this.base}/AvailablePhoneNumbers/${seg(q.country)}/${seg(q.numberType)}`,
       query: {
         IncomingSMS: q.incomingSms === undefined ? undefined : String(q.incomingSms),
         InRegion: q.inRegion,
@@ -392,21 +388,15 @@ class Exotel extends VendorClientBase<ExotelVerbs> implements ExotelClient {
   }
 
   get(sid: string): Promise<ExotelNumberAnswer> {
-    return this.http.call({
-      operation: "getNumber",
-      method: "GET",
-      path: `${this.numbers}/${seg(sid)}`,
-      schema: exotelNumberAnswerSchema,
-    });
+    return this.read("getNumber", `${this.numbers}/${seg(sid)}`, exotelNumberAnswerSchema);
   }
 
   async getNumberDetails(sid: string): Promise<ExotelNumberDetails> {
-    const envelope = await this.http.call({
-      operation: "getNumberDetails",
-      method: "GET",
-      path: `v2/accounts/${seg(this.account.accountSid)}/incoming-phone-numbers/${seg(sid)}`,
-      schema: exotelV2EnvelopeSchema,
-    });
+    const envelope = await this.read(
+      "getNumberDetails",
+      `v2/accounts/${seg(this.account.accountSid)}/incoming-phone-numbers/${seg(sid)}`,
+      exotelV2EnvelopeSchema,
+    );
     return detailsOf(this.http, envelope);
   }
 
@@ -456,8 +446,8 @@ class Exotel extends VendorClientBase<ExotelVerbs> implements ExotelClient {
   }
 }
 
-/** How clients of this vendor are made (see `VendorClients`). */
-const clients = new VendorClients<ExotelAccount, ExotelClient>({
+/** How clients of this vendor are made (see `VendorClients`); `exotelClient(account)` is its `client`. */
+export const exotelClients = new VendorClients<ExotelAccount, ExotelClient>({
   vendor: "exotel",
   defaultRateLimit: EXOTEL_DEFAULT_RATE_LIMIT,
   bodyEncoding: "form",

@@ -5,7 +5,7 @@
  */
 import { z } from "zod";
 import { type VendorAccountBase, VendorClients } from "../core/client-factory.js";
-import { isRecord, rawText, seg, text, type VendorErrorBody, type VendorHttp } from "../core/http.js";
+import { errorBodyParser, seg, text, type VendorErrorBody, type VendorHttp } from "../core/http.js";
 import type { RateLimit } from "../core/limiter.js";
 import { items, walkLinked } from "../core/paging.js";
 import {
@@ -221,16 +221,13 @@ declare module "../core/client-factory.js" {
 }
 
 /** Error body: `{"api_id":"…","error":"…"}`; `error` may be an object or array on validation failures. */
-export function parsePlivoError(body: unknown): VendorErrorBody {
-  if (!isRecord(body)) {
-    return { message: rawText(body) };
-  }
+export const parsePlivoError = errorBodyParser((body): VendorErrorBody => {
   return { message: text(body["error"]) ?? text(body["message"]) };
-}
+});
 
 /** The client of one Plivo account, cached per (baseUrl, authId); see `setClientFactory`. */
 export function plivoClient(account: PlivoAccount): PlivoClient {
-  return clients.client(account);
+  return plivoClients.client(account);
 }
 
 /** Digits without "+" (accepts either form from callers). */
@@ -291,11 +288,8 @@ function walk<T extends z.ZodType>(http: VendorHttp, spec: WalkSpec<T>): AsyncIt
 }
 
 class Plivo extends VendorClientBase<PlivoVerbs> implements PlivoClient {
-  private readonly base: string;
-
   constructor(account: PlivoAccount, http: VendorHttp) {
-    super(http);
-    this.base = `v1/Account/${seg(account.authId)}`;
+    super(http, `v1/Account/${seg(account.authId)}`);
   }
 
   readonly searchPhoneNumbers = (q: PlivoSearchQuery) => this.search(q);
@@ -333,12 +327,11 @@ class Plivo extends VendorClientBase<PlivoVerbs> implements PlivoClient {
   }
 
   getNumberGroup(groupId: string): Promise<PlivoNumberGroup> {
-    return this.http.call({
-      operation: "getNumberGroup",
-      method: "GET",
-      path: `${this.base}/AvailableNumberGroup/${seg(groupId)}/`,
-      schema: plivoNumberGroupSchema,
-    });
+    return this.read(
+      "getNumberGroup",
+      `${this.base}/AvailableNumberGroup/${seg(groupId)}/`,
+      plivoNumberGroupSchema,
+    );
   }
 
   orderFromGroup(groupId: string, p: { quantity: number; appId?: string }): Promise<PlivoOrderResult> {
@@ -353,12 +346,7 @@ class Plivo extends VendorClientBase<PlivoVerbs> implements PlivoClient {
   }
 
   get(number: string): Promise<PlivoAccountNumber> {
-    return this.http.call({
-      operation: "getNumber",
-      method: "GET",
-      path: `${this.base}/Number/${seg(digits(number))}/`,
-      schema: plivoAccountNumberSchema,
-    });
+    return this.read("getNumber", `${this.base}/Number/${seg(digits(number))}/`, plivoAccountNumberSchema);
   }
 
   listPages(q?: PlivoListQuery): AsyncIterable<PlivoAccountNumber[]> {
@@ -398,8 +386,8 @@ class Plivo extends VendorClientBase<PlivoVerbs> implements PlivoClient {
   }
 }
 
-/** How clients of this vendor are made (see `VendorClients`). */
-const clients = new VendorClients<PlivoAccount, PlivoClient>({
+/** How clients of this vendor are made (see `VendorClients`); `plivoClient(account)` is its `client`. */
+export const plivoClients = new VendorClients<PlivoAccount, PlivoClient>({
   vendor: "plivo",
   defaultRateLimit: PLIVO_DEFAULT_RATE_LIMIT,
   bodyEncoding: "json",

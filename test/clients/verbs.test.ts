@@ -7,8 +7,9 @@ import { type ApifonicaClient, apifonicaClient } from "../../provider/apifonica/
 import { restoreClientFactory, setClientFactory } from "../../provider/core/client-factory.js";
 import { VendorApiError } from "../../provider/core/errors.js";
 import { linkParams, walkLinked } from "../../provider/core/paging.js";
+import { vendorAccount } from "../../provider/core/vendor-account.js";
 import { type ExotelClient, exotelClient } from "../../provider/exotel/client.js";
-import { type PlivoClient, plivoClient } from "../../provider/plivo/client.js";
+import { type PlivoClient, plivoClient, plivoClients } from "../../provider/plivo/client.js";
 import { startSandbox } from "../../sandbox/index.js";
 import { admin } from "../support/sandbox.js";
 
@@ -118,6 +119,29 @@ describe("client factory seam", () => {
     const api = apifonica();
     expect(seen).toEqual([sb.accounts.apifonica[0]!.accountSid]);
     expect(await all(api.list())).toEqual([]);
+  });
+});
+
+describe("per-account bundle", () => {
+  afterEach(() => restoreClientFactory());
+
+  it("is built once per kind and account, with the account's client, and again after the seam changes", async () => {
+    const settings = { ...sb.accounts.plivo[0]!, baseUrl: `${sb.url}/plivo` };
+    let builds = 0;
+    const bundle = () =>
+      vendorAccount("test:bundle", plivoClients, settings, ({ api }) => {
+        builds += 1;
+        return { pages: () => api.listPages() };
+      });
+    const first = bundle();
+    expect(bundle()).toBe(first);
+    expect(builds).toBe(1);
+    expect(typeof first.api.rent).toBe("function");
+    expect(first.key).toBe(`plivo:${settings.baseUrl}:${settings.authId}`);
+    const fake = { ...first.api } as PlivoClient;
+    setClientFactory("plivo", () => fake);
+    expect(bundle().api).toBe(fake);
+    expect(builds).toBe(2);
   });
 });
 
