@@ -38,12 +38,8 @@ import {
 import { configSourceOf, parseVendors, resolveVendors } from "./command.js";
 import { secretsOf, VENDORS, type Vendor, type VendorSettings } from "./credentials.js";
 
-export { type Io, processIo } from "./args.js";
-
 /** The inventory parser, loaded when used (it brings the SDK classes and @pulumi/pulumi): `--help` stays fast. */
 const sdk = () => import("../sdk/inventory.js");
-
-export { VENDORS, type Vendor } from "./credentials.js";
 
 /** A number an account holds, with the inventory entry that adopts it. */
 export interface HeldNumber {

@@ -134,13 +134,26 @@ async function driftedFields(type: string, id: string, live: Props, git: Props):
   return out;
 }
 
-const ROUTING = new Set(["friendlyName", "voiceUrl", "smsUrl", "alias", "appId", "name"]);
-const ROUTING_2 = ["callAppSid", "msgAppSid", "mode", "controller", "method", "events"];
+/** Inputs that route or name a number (left out of a summary of what an entry searches for). */
+const ROUTING = new Set([
+  "friendlyName",
+  "voiceUrl",
+  "smsUrl",
+  "alias",
+  "appId",
+  "name",
+  "callAppSid",
+  "msgAppSid",
+  "mode",
+  "controller",
+  "method",
+  "events",
+]);
 
 /** `ExoPhone (region KA)`: the search criteria of an entry. */
 export function summary(type: string, inputs: Props | undefined): string {
   const parts = Object.entries(own(inputs))
-    .filter(([k, v]) => !ROUTING.has(k) && !ROUTING_2.includes(k) && v !== undefined)
+    .filter(([k, v]) => !ROUTING.has(k) && v !== undefined)
     .map(
       ([k, v]) => `${k} ${Array.isArray(v) ? v.join(",") : isUnknown(v) ? "(known after up)" : String(v)}`,
     );
