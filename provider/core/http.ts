@@ -4,17 +4,41 @@
  * mapping of every failure to a `VendorApiError` that carries no credential.
  */
 import { createHash } from "node:crypto";
+import { readFileSync } from "node:fs";
 import type { ClientRequest } from "node:http";
 import http from "node:http";
 import https from "node:https";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
 import got, { type Got, HTTPError, type Method, RequestError, type RequestFunction, TimeoutError } from "got";
 import type { z } from "zod";
 import { type Vendor, VendorApiError, VendorResponseError } from "./errors.js";
 import type { Limiter } from "./limiter.js";
 import { basicAuthSecrets, redactor, stripUserinfo } from "./redact.js";
 
-/** Kept in step with package.json by hand: reading package.json at run time differs between src and dist. */
-const USER_AGENT = "pulumi-phone-numbers/0.1.0";
+/**
+ * The version in this package's package.json, found by walking up from this module (provider/core in
+ * the sources, dist/provider/core in the package), so the user agent follows releases.
+ */
+function packageVersion(): string {
+  let dir = path.dirname(fileURLToPath(import.meta.url));
+  for (let i = 0; i < 5; i++) {
+    try {
+      const pkg = JSON.parse(readFileSync(path.join(dir, "package.json"), "utf8")) as {
+        name?: unknown;
+        version?: unknown;
+      };
+      if (pkg.name === "pulumi-phone-numbers" && typeof pkg.version === "string") return pkg.version;
+    } catch {
+      // No (readable) package.json here: look one level up.
+    }
+    dir = path.dirname(dir);
+  }
+  return "unknown";
+}
+
+/** The user agent of every vendor request: `pulumi-phone-numbers/<version>`. */
+export const USER_AGENT = `pulumi-phone-numbers/${packageVersion()}`;
 
 /** Per-account HTTP timeouts, in milliseconds. */
 export interface Timeouts {
@@ -80,8 +104,11 @@ export interface CallSpec<S extends z.ZodType> {
   retry?: RetryPolicy;
 }
 
+/** The HTTP layer of one vendor account, as the clients use it (see `createVendorHttp`). */
 export interface VendorHttp {
+  /** The vendor, named in every error. */
   readonly vendor: Vendor;
+  /** Sends one request as `spec` says and validates the answer; every failure is a `VendorApiError`. */
   call<S extends z.ZodType>(spec: CallSpec<S>): Promise<z.infer<S>>;
   /** Validates a value against a schema, throwing a `VendorResponseError` named after `operation`. */
   validate<S extends z.ZodType>(

@@ -3,9 +3,12 @@
  * sandbox over real HTTP, the older names beside them, the client factory seam, and the one
  * next-page cursor walk.
  */
+
+import { readFileSync } from "node:fs";
 import { type ApifonicaClient, apifonicaClient } from "../../provider/apifonica/client.js";
 import { restoreClientFactory, setClientFactory } from "../../provider/core/client-factory.js";
 import { VendorApiError } from "../../provider/core/errors.js";
+import { USER_AGENT } from "../../provider/core/http.js";
 import { linkParams, walkLinked } from "../../provider/core/paging.js";
 import { vendorAccount } from "../../provider/core/vendor-account.js";
 import { type ExotelClient, exotelClient } from "../../provider/exotel/client.js";
@@ -142,6 +145,15 @@ describe("per-account bundle", () => {
     setClientFactory("plivo", () => fake);
     expect(bundle().api).toBe(fake);
     expect(builds).toBe(2);
+  });
+});
+
+describe("user agent", () => {
+  it("names the package's version from package.json", () => {
+    const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as {
+      version: string;
+    };
+    expect(USER_AGENT).toBe(`pulumi-phone-numbers/${pkg.version}`);
   });
 });
 
