@@ -71,16 +71,42 @@ function gapOf(vendor: Vendor, err: MissingConfigError, source: ConfigSource): C
 
 export const isGap = (s: VendorSettings | CredentialGap): s is CredentialGap => "message" in s;
 
+/** How a vendor account is reached: its API base URL, its id and its HTTP Basic credentials. */
+export interface AccountAuth {
+  /** The API base URL. */
+  baseUrl: string;
+  /** The account id (part of every path; not a secret). */
+  account: string;
+  /** The Basic-auth user. */
+  user: string;
+  /** The Basic-auth password. */
+  password: string;
+  /** Whether the user is a secret too (Exotel's API key), not just the account id. */
+  userIsSecret: boolean;
+}
+
+/** The account and credentials of these settings: the one place that knows each vendor's setting names. */
+export function accountAuth(s: VendorSettings): AccountAuth {
+  if (s.vendor === "exotel") {
+    const { baseUrl, accountSid, apiKey, apiToken } = s.settings;
+    return { baseUrl, account: accountSid, user: apiKey, password: apiToken, userIsSecret: true };
+  }
+  if (s.vendor === "plivo") {
+    const { baseUrl, authId, authToken } = s.settings;
+    return { baseUrl, account: authId, user: authId, password: authToken, userIsSecret: false };
+  }
+  const { baseUrl, accountSid, authToken } = s.settings;
+  return { baseUrl, account: accountSid, user: accountSid, password: authToken, userIsSecret: false };
+}
+
 /** One account, as a key: vendor, API host and account id (two stacks with the same key share it). */
 export function accountKey(s: VendorSettings): string {
-  if (s.vendor === "exotel") return `exotel ${s.settings.baseUrl} ${s.settings.accountSid}`;
-  if (s.vendor === "plivo") return `plivo ${s.settings.baseUrl} ${s.settings.authId}`;
-  return `apifonica ${s.settings.baseUrl} ${s.settings.accountSid}`;
+  const a = accountAuth(s);
+  return `${s.vendor} ${a.baseUrl} ${a.account}`;
 }
 
 /** The strings the redactor must hide for these settings. */
 export function secretsOf(s: VendorSettings): string[] {
-  if (s.vendor === "exotel") return basicAuthSecrets(s.settings.apiKey, s.settings.apiToken, true);
-  if (s.vendor === "plivo") return basicAuthSecrets(s.settings.authId, s.settings.authToken, false);
-  return basicAuthSecrets(s.settings.accountSid, s.settings.authToken, false);
+  const a = accountAuth(s);
+  return basicAuthSecrets(a.user, a.password, a.userIsSecret);
 }

@@ -22,8 +22,8 @@ export async function apifonica(
   s: VendorSettings & { vendor: "apifonica" },
   wanted: string | undefined,
 ): Promise<VendorReport> {
-  const { accountSid, authToken, baseUrl } = s.settings;
-  const c = new Session("apifonica", baseUrl, accountSid, { user: accountSid, password: authToken });
+  const { accountSid } = s.settings;
+  const c = new Session(s);
   const base = `v2/accounts/${encodeURIComponent(accountSid)}`;
   const held = await listNumbers(c, base);
   const pick = held.find((n) => !wanted || digitsOf(str(n["number"]) ?? "") === digitsOf(wanted));

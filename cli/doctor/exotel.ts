@@ -28,8 +28,8 @@ export async function exotel(
   s: VendorSettings & { vendor: "exotel" },
   wanted: string | undefined,
 ): Promise<VendorReport> {
-  const { accountSid, apiKey, apiToken, baseUrl } = s.settings;
-  const c = new Session("exotel", baseUrl, accountSid, { user: apiKey, password: apiToken });
+  const { accountSid } = s.settings;
+  const c = new Session(s);
   const beta = `v2_beta/Accounts/${encodeURIComponent(accountSid)}`;
   const held = await listNumbers(c, beta);
   const pick = held.filter(isObj).find((n) => !wanted || str(n["phone_number"]) === wanted);

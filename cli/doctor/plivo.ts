@@ -12,8 +12,8 @@ export async function plivo(
   s: VendorSettings & { vendor: "plivo" },
   wanted: string | undefined,
 ): Promise<VendorReport> {
-  const { authId, authToken, baseUrl } = s.settings;
-  const c = new Session("plivo", baseUrl, authId, { user: authId, password: authToken });
+  const { authId } = s.settings;
+  const c = new Session(s);
   const base = `v1/Account/${encodeURIComponent(authId)}`;
   const list = await c.probe(
     "authenticate and list numbers",

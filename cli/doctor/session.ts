@@ -4,7 +4,7 @@
  * {@link Session}, which runs one call after another and records each in the vendor's report.
  */
 import type { z } from "zod";
-import type { Vendor } from "../credentials.js";
+import { accountAuth, type Vendor, type VendorSettings } from "../credentials.js";
 
 /** One field of an answer that does not match the client's schema. */
 export interface Mismatch {
@@ -153,9 +153,11 @@ export class Session {
   readonly report: VendorReport;
   private readonly get: Get;
 
-  constructor(vendor: Vendor, baseUrl: string, account: string, auth: { user: string; password: string }) {
-    this.report = { vendor, baseUrl, account, calls: [], notes: [] };
-    this.get = getter(baseUrl, auth.user, auth.password);
+  /** A session with the account of `s`, authenticated as the provider authenticates. */
+  constructor(s: VendorSettings) {
+    const { baseUrl, account, user, password } = accountAuth(s);
+    this.report = { vendor: s.vendor, baseUrl, account, calls: [], notes: [] };
+    this.get = getter(baseUrl, user, password);
   }
 
   /** Runs one GET, validates it against `schema`, and records it; the answer, unless none came. */
