@@ -738,8 +738,12 @@ class Order {
     for (const e164 of numbers) {
       this.a.reader.invalidate(digits(e164));
       if (wasTakenByLabel(this.a.key, e164, props)) {
-        // Replaced with unchanged inputs: the replacement took this number by its label; keep it.
+        // Replaced with unchanged inputs: the replacement took this number by its label; keep it, and
+        // keep its claim (the replacement holds it).
         process.stderr.write(`PlivoNumberOrder: ${e164} is now held by its replacement; not released.\n`);
+        released.push(e164);
+        this.details = this.details.filter((d) => d.number !== e164);
+        continue;
       } else {
         try {
           await release({
@@ -810,7 +814,8 @@ async function fill(order: Order, target: number): Promise<void> {
         const live = await getHeld(order.a, e164);
         if (!live)
           throw new Error(`adopt: ${e164} is not held by this Plivo account; remove adopt to buy it`);
-        claim(order.a.key, e164);
+        if (!claim(order.a.key, e164))
+          throw new Error(`${e164} is already declared by another PlivoNumberOrder in this stack`);
         order.details.push(detailOf(live));
         continue;
       }
