@@ -4,7 +4,8 @@
  * `/balance/numbers` cost list. A number shows its linked applications' controller and method.
  */
 import { STATUS_CODES } from "node:http";
-import { APIFONICA_COUNTRIES, APIFONICA_TYPES, type ApifonicaNumber, type Catalog } from "./catalog.js";
+import { APIFONICA_TYPES, type ApifonicaNumber, type Catalog } from "./catalog.js";
+import { APIFONICA_COUNTRIES } from "./catalog-data.js";
 import {
   parseJsonBody,
   type ResolvedAccount,

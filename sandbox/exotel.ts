@@ -2,14 +2,8 @@
  * Exotel ExoPhone APIs: v2_beta AvailablePhoneNumbers and IncomingPhoneNumbers (form bodies, RestException
  * errors), plus the v2 `incoming-phone-numbers/<sid>` details with `connectivity` (v2 envelope errors).
  */
-import {
-  type Catalog,
-  CIRCLES,
-  EXOTEL_COUNTRIES,
-  EXOTEL_TYPES,
-  type ExotelNumber,
-  type ExotelType,
-} from "./catalog.js";
+import { type Catalog, EXOTEL_TYPES, type ExotelNumber, type ExotelType } from "./catalog.js";
+import { CIRCLES, EXOTEL_COUNTRIES } from "./catalog-data.js";
 import {
   parseFormBody,
   type ResolvedAccount,
