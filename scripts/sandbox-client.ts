@@ -1,8 +1,10 @@
 /**
  * Talking to a running sandbox from the demo and the end-to-end tests: the stack config that points
  * the provider at it, raw vendor API calls (what a person does in a vendor's dashboard), and what its
- * accounts hold (admin API). Plain `fetch`; no code shared with the provider or the sandbox.
+ * accounts hold (admin API). Plain `fetch`; no code shared with the provider or the sandbox (only the
+ * registry's `Vendor` type).
  */
+import type { Vendor } from "../provider/registry.js";
 import type { SandboxAccounts } from "../sandbox/index.js";
 
 /** What these helpers need of a sandbox: its base URL and accounts (a `startSandbox` handle fits). */
@@ -11,7 +13,8 @@ export interface SandboxRef {
   accounts: SandboxAccounts;
 }
 
-export type VendorName = "exotel" | "plivo" | "apifonica";
+/** A vendor of the registry (type only: nothing of the provider is loaded). */
+export type VendorName = Vendor;
 
 /** Stack config for the first account of each vendor: plain values, and the keys and tokens as secrets. */
 export function sandboxStackConfig(sb: SandboxRef): {

@@ -20,14 +20,15 @@ export const apifonicaApplicationInputs = z.strictObject({
 });
 export type ApifonicaApplicationInputs = z.infer<typeof apifonicaApplicationInputs>;
 
-export interface ApifonicaApplicationOutputs {
+/** What state holds (a type, not an interface: it passes as props without a cast). */
+export type ApifonicaApplicationOutputs = {
   stateVersion: number;
   applicationSid: string;
   controller: string;
   method: string;
   name: string | null;
   events: string | null;
-}
+};
 
 /** The outputs the ApifonicaApplication class declares (state keys besides the internal ones). */
 export const APIFONICA_APPLICATION_OUTPUTS = [

@@ -3,41 +3,20 @@
  * messaging events. Numbers link to it by `applicationSid`. Every field updates in place.
  */
 import type * as pulumi from "@pulumi/pulumi";
-import { z } from "zod";
-import { checkWith, httpUrl, nonEmpty, oneOf, type Props, stripMeta } from "../core/check.js";
+import { type Props, stripMeta } from "../core/check.js";
 import { apifonicaSettings, configure } from "../core/config.js";
-import { diffWith, type FieldRules } from "../core/diff.js";
+import { inPlacePatch } from "../core/diff.js";
 import { VendorApiError } from "../core/errors.js";
 import { identityOf, labelFor } from "../core/labels.js";
 import { messageOf, unlessGone } from "../core/outcome.js";
 import { release, unlessRefused } from "../core/purchase.js";
+import { checkKind, diffKind, KINDS, type ResourceKind } from "../registry.js";
+import { type ApifonicaApplicationOutputs, apifonicaApplicationInputs } from "./application.schema.js";
 import { type ApifonicaApplication, type ApifonicaClient, apifonicaClient } from "./client.js";
 
-export const KIND = "apifonica-application";
+const D: ResourceKind = KINDS["apifonica-application"];
+export const KIND = D.kind;
 const STATE_VERSION = 1;
-
-export const apifonicaApplicationInputs = z.strictObject({
-  controller: httpUrl(),
-  method: oneOf(["GET", "POST"]),
-  name: nonEmpty(100).optional(),
-  events: z
-    .string()
-    .regex(/^(none|all|[a-z_]+(\|[a-z_]+)*)$/, {
-      error:
-        'is not a list of events; allowed: "none", "all" or event names joined by "|", such as "answered|completed"',
-    })
-    .optional(),
-});
-export type ApifonicaApplicationInputs = z.infer<typeof apifonicaApplicationInputs>;
-
-export interface ApifonicaApplicationOutputs {
-  stateVersion: number;
-  applicationSid: string;
-  controller: string;
-  method: string;
-  name: string | null;
-  events: string | null;
-}
 
 function outputsOf(app: ApifonicaApplication): ApifonicaApplicationOutputs {
   return {
@@ -50,19 +29,8 @@ function outputsOf(app: ApifonicaApplication): ApifonicaApplicationOutputs {
   };
 }
 
-const rules: FieldRules = { controller: {}, method: {}, name: {}, events: {} };
-
 function api(): ApifonicaClient {
   return apifonicaClient(apifonicaSettings());
-}
-
-function fields(inputs: Partial<ApifonicaApplicationInputs>) {
-  return {
-    ...(inputs.controller !== undefined && { controller: inputs.controller }),
-    ...(inputs.method !== undefined && { method: inputs.method }),
-    ...(inputs.name !== undefined && { name: inputs.name }),
-    ...(inputs.events !== undefined && { events: inputs.events }),
-  };
 }
 
 /**
@@ -80,7 +48,7 @@ async function create(news: Props): Promise<pulumi.dynamic.CreateResult> {
   const identity = identityOf(news);
   const name = inputs.name ?? (identity !== undefined ? labelFor(identity, stripMeta(news)) : undefined);
   const sent = {
-    ...fields(inputs),
+    ...inPlacePatch(D.rules, inputs),
     ...(name !== undefined && { name }),
     controller: inputs.controller,
     method: inputs.method,
@@ -111,15 +79,15 @@ async function create(news: Props): Promise<pulumi.dynamic.CreateResult> {
   };
 }
 
-async function read(id: string): Promise<pulumi.dynamic.ReadResult> {
+async function read(id: string): Promise<pulumi.dynamic.ReadResult<Partial<ApifonicaApplicationOutputs>>> {
   const live = await unlessGone(api().getApplication(id));
-  return live ? { id, props: outputsOf(live) as unknown as Props } : { id: "", props: {} };
+  return live ? { id, props: outputsOf(live) } : { id: "", props: {} };
 }
 
 async function update(id: string, _olds: Props, news: Props): Promise<pulumi.dynamic.UpdateResult> {
   const inputs = apifonicaApplicationInputs.parse(stripMeta(news));
   const client = api();
-  await client.updateApplication(id, fields(inputs));
+  await client.updateApplication(id, inPlacePatch(D.rules, inputs));
   return { outs: outputsOf(await client.getApplication(id)) };
 }
 
@@ -134,8 +102,8 @@ async function del(id: string): Promise<void> {
 
 export const apifonicaApplicationProvider = {
   configure,
-  check: async (_olds: Props, news: Props) => checkWith(apifonicaApplicationInputs, news),
-  diff: async (_id: string, olds: Props, news: Props) => diffWith(olds, news, rules),
+  check: async (_olds: Props, news: Props) => checkKind(D, news),
+  diff: async (_id: string, olds: Props, news: Props) => diffKind(D, olds, news),
   create,
   read,
   update,

@@ -56,7 +56,8 @@ export function apifonicaNumberCrossCheck(raw: Props): CheckFailure[] {
   return failures;
 }
 
-export interface ApifonicaNumberOutputs {
+/** What state holds (a type, not an interface: it passes as props without a cast). */
+export type ApifonicaNumberOutputs = {
   stateVersion: number;
   numberSid: string;
   number: string;
@@ -77,7 +78,7 @@ export interface ApifonicaNumberOutputs {
   setupPrice: string | null;
   currency: string | null;
   adopt?: boolean;
-}
+};
 
 /** The outputs the ApifonicaNumber class declares (state keys besides the internal ones). */
 export const APIFONICA_NUMBER_OUTPUTS = [

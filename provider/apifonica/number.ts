@@ -5,25 +5,12 @@
  */
 import type * as pulumi from "@pulumi/pulumi";
 import { parsePhoneNumberFromString } from "libphonenumber-js";
-import { z } from "zod";
 import { perAccount } from "../core/accounts.js";
-import {
-  type CheckFailure,
-  checkWith,
-  e164Of,
-  exactOrSearch,
-  isoCountry,
-  nonEmpty,
-  oneOf,
-  type Props,
-  phoneNumber,
-  stripMeta,
-  withPlus,
-} from "../core/check.js";
+import { e164Of, type Props, stripMeta } from "../core/check.js";
 import { claim, isClaimed, unclaim } from "../core/claims.js";
 import { apifonicaSettings, configure, unlabelledWindowMs } from "../core/config.js";
 import { rentFirst } from "../core/create.js";
-import { diffWith, type FieldRules } from "../core/diff.js";
+import { inPlacePatch } from "../core/diff.js";
 import { type Intent, Intents, intending, recoverIntents, SKEW_MS, withIntents } from "../core/intents.js";
 import { InventoryReader } from "../core/inventory.js";
 import {
@@ -50,6 +37,7 @@ import {
   uncertainOf,
   vendorId,
 } from "../core/settle.js";
+import { checkKind, diffKind, KINDS, type ResourceKind } from "../registry.js";
 import {
   type ApifonicaAvailableNumber,
   type ApifonicaClient,
@@ -57,72 +45,17 @@ import {
   type ApifonicaNumberCost,
   apifonicaClient,
 } from "./client.js";
+import {
+  type ApifonicaNumberInputs,
+  type ApifonicaNumberOutputs,
+  apifonicaNumberInputs,
+} from "./number.schema.js";
 
-export const KIND = "apifonica-number";
+const D: ResourceKind = KINDS["apifonica-number"];
+export const KIND = D.kind;
 const STATE_VERSION = 1;
 const MAX_CANDIDATES = 5;
 const DEFAULT_APPS = new Set(["default_call_app_sid", "default_msg_app_sid", ""]);
-
-export const apifonicaNumberInputs = z.strictObject({
-  number: phoneNumber("Apifonica number")
-    .transform((v) => e164Of(v)!)
-    .optional(),
-  countryCode: isoCountry().optional(),
-  type: oneOf(["local", "mobile", "toll_free", "sip"]).optional(),
-  voice: z.boolean().optional(),
-  messaging: z.boolean().optional(),
-  callAppSid: nonEmpty(64).optional(),
-  msgAppSid: nonEmpty(64).optional(),
-  name: nonEmpty(100).optional(),
-  mode: oneOf(["xml", "sip_phone", "end_point"]).optional(),
-  adopt: z.boolean().optional(),
-});
-export type ApifonicaNumberInputs = z.infer<typeof apifonicaNumberInputs>;
-
-function crossCheck(raw: Props): CheckFailure[] {
-  const failures = exactOrSearch(raw, "number", ["type", "voice", "messaging"]);
-  const exact = raw.number !== undefined;
-  if (!exact && raw.countryCode === undefined) {
-    failures.push({
-      property: "countryCode",
-      reason:
-        'is required to search when no exact number is given; allowed: an ISO country code such as "GB"',
-    });
-  }
-  if (exact && typeof raw.number === "string" && typeof raw.countryCode === "string") {
-    const country = parsePhoneNumberFromString(withPlus(raw.number))?.country;
-    if (country && country !== raw.countryCode.toUpperCase()) {
-      failures.push({
-        property: "countryCode",
-        reason: `${raw.number} is a ${country} number; allowed: "${country}" or leave countryCode out`,
-      });
-    }
-  }
-  return failures;
-}
-
-export interface ApifonicaNumberOutputs {
-  stateVersion: number;
-  numberSid: string;
-  number: string;
-  countryCode: string;
-  countryName: string;
-  type: string;
-  voice: boolean;
-  messaging: boolean;
-  capabilities: { voice: boolean; messaging: boolean };
-  callAppSid: string | null;
-  msgAppSid: string | null;
-  // No callController/msgController: copied from the linked application they went stale when it
-  // changed. The URL is the ApifonicaApplication's `controller` (older state may still carry them).
-  name: string | null;
-  mode: string;
-  /** Monthly rental from Apifonica's number cost list (decimal string); null when it lists none. */
-  monthlyRental: string | null;
-  setupPrice: string | null;
-  currency: string | null;
-  adopt?: boolean;
-}
 
 const app = (sid: string | null | undefined) => (sid && !DEFAULT_APPS.has(sid) ? sid : null);
 
@@ -153,18 +86,6 @@ function outputsOf(
   if (typeof inputs.adopt === "boolean") out.adopt = inputs.adopt;
   return out;
 }
-
-const rules: FieldRules = {
-  number: { replace: true, deleteBeforeReplace: true },
-  countryCode: { replace: true },
-  type: { replace: true },
-  voice: { replace: true, satisfied: (n, o) => n.voice !== true || o.voice === true },
-  messaging: { replace: true, satisfied: (n, o) => n.messaging !== true || o.messaging === true },
-  callAppSid: {},
-  msgAppSid: {},
-  name: {},
-  mode: {},
-};
 
 interface Account {
   api: ApifonicaClient;
@@ -252,15 +173,9 @@ function rentOne(a: Account, known: Known): Promise<PurchaseOutcome<string>> {
   });
 }
 
-function changes(inputs: Partial<ApifonicaNumberInputs>, current: Props) {
-  const p: { callAppSid?: string; msgAppSid?: string; mode?: string; name?: string } = {};
-  if (inputs.callAppSid !== undefined && inputs.callAppSid !== current.callAppSid)
-    p.callAppSid = inputs.callAppSid;
-  if (inputs.msgAppSid !== undefined && inputs.msgAppSid !== current.msgAppSid)
-    p.msgAppSid = inputs.msgAppSid;
-  if (inputs.mode !== undefined && inputs.mode !== current.mode) p.mode = inputs.mode;
-  if (inputs.name !== undefined && inputs.name !== current.name) p.name = inputs.name;
-  return p;
+/** The in-place fields whose input differs from `current` (the update patch, from the diff rules). */
+function changes(inputs: ApifonicaNumberInputs, current: Props) {
+  return inPlacePatch(D.rules, inputs, current);
 }
 
 /**
@@ -548,7 +463,7 @@ async function read(rawId: string, props: Props): Promise<pulumi.dynamic.ReadRes
   const mark = uncertainOf(props);
   if (mark) {
     const held = await settled(a, mark);
-    if (held) return { id: held.number_sid, props: (await outputsNow(a, held, props)) as unknown as Props };
+    if (held) return { id: held.number_sid, props: await outputsNow(a, held, props) };
     unclaim(a.key, mark.number);
     reportNotHeld("ApifonicaNumber", mark);
     return { id: "", props: {} };
@@ -556,7 +471,7 @@ async function read(rawId: string, props: Props): Promise<pulumi.dynamic.ReadRes
   const id = vendorId(rawId, props.numberSid);
   const live = await a.reader.read(id, () => confirmedLive(a, id, props.number));
   if (!live) return { id: "", props: {} };
-  return { id, props: (await outputsNow(a, live, props)) as unknown as Props };
+  return { id, props: await outputsNow(a, live, props) };
 }
 
 /**
@@ -590,7 +505,7 @@ async function update(rawId: string, stored: Props, news: Props): Promise<pulumi
       reportNotHeld("ApifonicaNumber", mark);
       return { outs: (await create(news)).outs };
     }
-    olds = outputsOf(held, inputs, undefined) as unknown as Props;
+    olds = outputsOf(held, inputs, undefined);
   }
   const id = vendorId(rawId, olds.numberSid);
   // Held by this resource: the unlabelled-number guard of creates in this process skips it.
@@ -655,10 +570,10 @@ function heldInState(olds: Props): void {
 
 export const apifonicaNumberProvider = {
   configure,
-  check: async (_olds: Props, news: Props) => checkWith(apifonicaNumberInputs, news, crossCheck),
+  check: async (_olds: Props, news: Props) => checkKind(D, news),
   diff: async (_id: string, olds: Props, news: Props) => {
     heldInState(olds);
-    return uncertainDiff(olds) ?? diffWith(olds, news, rules);
+    return uncertainDiff(olds) ?? diffKind(D, olds, news);
   },
   create,
   read,

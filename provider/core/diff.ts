@@ -54,3 +54,23 @@ export function diffWith(olds: Props, news: Props, rules: FieldRules): pulumi.dy
     deleteBeforeReplace: replaces.some((f) => rules[f]?.deleteBeforeReplace),
   };
 }
+
+/** Some of the fields of `T`, each set to a value (never `undefined`). */
+export type Patch<T> = { [K in keyof T]?: Exclude<T[K], undefined> };
+
+/**
+ * The update patch: the in-place fields (rules without `replace`) the inputs set, and, given the
+ * `current` state, only those whose value differs from it. A field added to the rules as in place is
+ * therefore written by update without another list to keep in step.
+ */
+export function inPlacePatch<T extends object>(rules: FieldRules, inputs: T, current?: Props): Patch<T> {
+  const patch: Props = {};
+  for (const [field, rule] of Object.entries(rules)) {
+    if (rule.replace) continue;
+    const value = (inputs as Props)[field];
+    if (value === undefined) continue;
+    if (current && deepEqual(current[field], value)) continue;
+    patch[field] = value;
+  }
+  return patch as Patch<T>;
+}

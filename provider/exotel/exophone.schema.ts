@@ -81,8 +81,11 @@ export interface ExoPhoneConnectivity {
   outgoingCall: ExoPhoneCallConnectivity;
 }
 
-/** What state holds. Keys match the inputs so drift shows as a diff of the same field. */
-export interface ExoPhoneOutputs {
+/**
+ * What state holds. Keys match the inputs so drift shows as a diff of the same field. A type, not an
+ * interface, so it is a `Record<string, unknown>` where the provider passes it on as props.
+ */
+export type ExoPhoneOutputs = {
   stateVersion: number;
   sid: string;
   phoneNumber: string;
@@ -106,7 +109,7 @@ export interface ExoPhoneOutputs {
   echoes?: Echoes;
   contains?: string;
   adopt?: boolean;
-}
+};
 
 /** The outputs the ExoPhone class declares (state keys besides the internal ones). */
 export const EXOPHONE_OUTPUTS = [

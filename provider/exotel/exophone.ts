@@ -4,26 +4,13 @@
  * friendlyName update in place; delete releases the number.
  */
 import type * as pulumi from "@pulumi/pulumi";
-import { z } from "zod";
 import { perAccount } from "../core/accounts.js";
-import {
-  type CheckFailure,
-  checkWith,
-  exactOrSearch,
-  httpUrl,
-  isoCountry,
-  nonEmpty,
-  oneOf,
-  type Props,
-  phoneNumber,
-  stripMeta,
-  toE164,
-} from "../core/check.js";
+import { type Props, stripMeta, toE164 } from "../core/check.js";
 import { claim, unclaim } from "../core/claims.js";
 import { configure, exotelSettings } from "../core/config.js";
 import { rentFirst } from "../core/create.js";
-import { diffWith, type FieldRules } from "../core/diff.js";
-import { type Echoes, echoesOf, recordEchoes, throughEchoes } from "../core/echoes.js";
+import { inPlacePatch } from "../core/diff.js";
+import { echoesOf, recordEchoes, throughEchoes } from "../core/echoes.js";
 import { isNotFound } from "../core/errors.js";
 import { InventoryReader } from "../core/inventory.js";
 import {
@@ -46,6 +33,7 @@ import {
   uncertainOf,
   vendorId,
 } from "../core/settle.js";
+import { checkKind, diffKind, KINDS, type ResourceKind } from "../registry.js";
 import {
   type ExotelAvailableNumber,
   type ExotelClient,
@@ -55,95 +43,18 @@ import {
   exotelClient,
   exotelNationalForm,
 } from "./client.js";
+import {
+  type ExoPhoneConnectivity,
+  type ExoPhoneInputs,
+  type ExoPhoneOutputs,
+  exoPhoneInputs,
+} from "./exophone.schema.js";
 
-export const KIND = "exophone";
+const D: ResourceKind = KINDS.exophone;
+export const KIND = D.kind;
 const STATE_VERSION = 1;
 /** Candidates tried when the first picks were taken by someone else between search and rent. */
 const MAX_CANDIDATES = 5;
-
-/** The 22 Indian telecom circles Exotel uses for `InRegion` and `region`. */
-export const INDIA_CIRCLES = [
-  "AP", "AS", "BR", "DL", "GJ", "HP", "HR", "JK", "KA", "KL", "KO",
-  "MH", "MP", "MU", "NE", "OR", "PB", "RJ", "TN", "UE", "UW", "WB",
-] as const; // biome-ignore format: a table
-
-export const exoPhoneInputs = z.strictObject({
-  phoneNumber: phoneNumber("Exotel number").optional(),
-  country: isoCountry().optional(),
-  numberType: oneOf(["Landline", "Mobile", "TollFree"]).optional(),
-  region: z
-    .string()
-    .transform((v) => v.toUpperCase())
-    .optional(),
-  contains: z
-    .string()
-    .regex(/^\d{1,15}$/, {
-      error: 'must be 1 to 15 digits; allowed: digits the number contains, such as "8047"',
-    })
-    .optional(),
-  incomingSms: z.boolean().optional(),
-  friendlyName: nonEmpty(100).optional(),
-  voiceUrl: httpUrl().optional(),
-  smsUrl: httpUrl().optional(),
-  adopt: z.boolean().optional(),
-});
-export type ExoPhoneInputs = z.infer<typeof exoPhoneInputs>;
-
-/** Rules across fields, checked on the raw inputs so they are reported together with field errors. */
-function crossCheck(raw: Props): CheckFailure[] {
-  const failures = exactOrSearch(raw, "phoneNumber", ["region", "contains", "incomingSms"], {
-    field: "country",
-    default: "IN",
-  });
-  const country = typeof raw.country === "string" ? raw.country.toUpperCase() : "IN";
-  if (typeof raw.region === "string") {
-    const region = raw.region.toUpperCase();
-    if (country === "IN" && !(INDIA_CIRCLES as readonly string[]).includes(region)) {
-      failures.push({
-        property: "region",
-        reason: `"${raw.region}" is not an Indian telecom circle; allowed: ${INDIA_CIRCLES.join(", ")}`,
-      });
-    } else if (country !== "IN" && region !== country) {
-      failures.push({
-        property: "region",
-        reason: `outside India the region is the country code; allowed: "${country}"`,
-      });
-    }
-  }
-  return failures;
-}
-
-/** What state holds. Keys match the inputs so drift shows as a diff of the same field. */
-export interface ExoPhoneOutputs {
-  stateVersion: number;
-  sid: string;
-  phoneNumber: string;
-  friendlyName: string | null;
-  voiceUrl: string | null;
-  smsUrl: string | null;
-  country: string;
-  region: string;
-  numberType: string;
-  incomingSms: boolean;
-  capabilities: { voice: boolean; sms: boolean };
-  oneTimePrice: string;
-  rentalPrice: string;
-  monthlyRental: string;
-  incomingRate: string;
-  incomingPulse: string;
-  currency: string;
-  vanityNumber: boolean;
-  connectivity: Connectivity | null;
-  /** URLs Exotel stored in another form than sent (e.g. https://my.exotel.in for http://my.exotel.com). */
-  echoes?: Echoes;
-  contains?: string;
-  adopt?: boolean;
-}
-
-interface Connectivity {
-  incomingCall: { status: string; alternateExophones: string[] };
-  outgoingCall: { status: string; alternateExophones: string[] };
-}
 
 /** An `alternate_exophone` entry, whose shape the documents leave open: a number, or an object naming one. */
 function alternateOf(entry: unknown): string {
@@ -156,7 +67,7 @@ function alternateOf(entry: unknown): string {
   return JSON.stringify(entry);
 }
 
-function connectivityOf(d: ExotelNumberDetails): Connectivity {
+function connectivityOf(d: ExotelNumberDetails): ExoPhoneConnectivity {
   // last_check_time is left out on purpose: it changes on every health check and would show as drift.
   const side = (c: { status: string; alternate_exophone?: unknown } | undefined) => ({
     status: c?.status ?? "unknown",
@@ -216,7 +127,7 @@ function outputsOf(
     connectivity:
       "connectivity" in n && n.connectivity
         ? connectivityOf(n as ExotelNumberDetails)
-        : ((previous?.connectivity as Connectivity | undefined) ?? null),
+        : ((previous?.connectivity as ExoPhoneConnectivity | undefined) ?? null),
   };
   if (Object.keys(echoes).length > 0) out.echoes = echoes;
   if (typeof inputs.contains === "string") out.contains = inputs.contains;
@@ -231,20 +142,6 @@ function urlsSent(p: { voiceUrl?: string | undefined; smsUrl?: string | undefine
     ...(p.smsUrl !== undefined && { smsUrl: p.smsUrl }),
   };
 }
-
-const rules: FieldRules = {
-  // A different exact number is a different number: release the old one first, then rent the new one.
-  phoneNumber: { replace: true, deleteBeforeReplace: true },
-  // Search criteria the held number still satisfies are not a change: never re-buy a number in use.
-  country: { replace: true },
-  numberType: { replace: true },
-  region: { replace: true },
-  contains: { replace: true, satisfied: (n, o) => String(o.phoneNumber ?? "").includes(String(n.contains)) },
-  incomingSms: { replace: true, satisfied: (n, o) => n.incomingSms !== true || o.incomingSms === true },
-  friendlyName: {},
-  voiceUrl: {},
-  smsUrl: {},
-};
 
 // ---- one client and one batched reader per account, shared by every resource in the process ----
 
@@ -293,8 +190,7 @@ function rentOne(c: Account, e164: string, inputs: ExoPhoneInputs, label: string
   const friendlyName = label ?? inputs.friendlyName;
   const params = {
     phoneNumber: e164,
-    ...(inputs.voiceUrl !== undefined && { voiceUrl: inputs.voiceUrl }),
-    ...(inputs.smsUrl !== undefined && { smsUrl: inputs.smsUrl }),
+    ...inPlacePatch(D.rules, inputs),
     ...(friendlyName !== undefined && { friendlyName }),
   };
   return purchase({
@@ -378,11 +274,11 @@ async function withRouting(
   news: Props,
   what: string,
 ): Promise<pulumi.dynamic.CreateResult> {
-  const routing = routingChanges(inputs, outs as unknown as Props);
+  const routing = inPlacePatch(D.rules, inputs, outs);
   if (Object.keys(routing).length === 0) return { id: sid, outs };
   try {
     const updated = await c.api.updateNumber(sid, routing);
-    return { id: sid, outs: outputsOf(updated, inputs, outs as unknown as Props, urlsSent(routing)) };
+    return { id: sid, outs: outputsOf(updated, inputs, outs, urlsSent(routing)) };
   } catch (err) {
     throw new PartialSuccessError(
       sid,
@@ -498,15 +394,6 @@ async function adopt(
   return withRouting(c, held.sid, outputsOf(held, inputs), inputs, news, `adopted ${e164}`);
 }
 
-function routingChanges(inputs: Partial<ExoPhoneInputs>, current: Props) {
-  const p: { voiceUrl?: string; smsUrl?: string; friendlyName?: string } = {};
-  if (inputs.voiceUrl !== undefined && inputs.voiceUrl !== current.voiceUrl) p.voiceUrl = inputs.voiceUrl;
-  if (inputs.smsUrl !== undefined && inputs.smsUrl !== current.smsUrl) p.smsUrl = inputs.smsUrl;
-  if (inputs.friendlyName !== undefined && inputs.friendlyName !== current.friendlyName)
-    p.friendlyName = inputs.friendlyName;
-  return p;
-}
-
 /** The number an uncertain record stands for, if the account holds it (one shared walk per burst). */
 function settled(c: Account, mark: UncertainMark): Promise<ExotelNumber | undefined> {
   return c.byNumber.read(mark.number, () => findHeld(c.api, mark.number));
@@ -514,7 +401,7 @@ function settled(c: Account, mark: UncertainMark): Promise<ExotelNumber | undefi
 
 async function settleRead(c: Account, mark: UncertainMark, props: Props): Promise<pulumi.dynamic.ReadResult> {
   const held = await settled(c, mark);
-  if (held) return { id: held.sid, props: outputsOf(held, props) as unknown as Props };
+  if (held) return { id: held.sid, props: outputsOf(held, props) };
   unclaim(c.account, mark.number);
   reportNotHeld("ExoPhone", mark);
   return { id: "", props: {} };
@@ -528,7 +415,7 @@ async function read(rawId: string, props: Props): Promise<pulumi.dynamic.ReadRes
   const e164 = typeof props.phoneNumber === "string" ? props.phoneNumber : undefined;
   const live = await c.reader.read(id, () => liveOf(c, id, e164));
   if (!live) return { id: "", props: {} };
-  return { id, props: outputsOf(live, props, props) as unknown as Props };
+  return { id, props: outputsOf(live, props, props) };
 }
 
 const saidOnce = new Set<string>();
@@ -603,10 +490,10 @@ async function update(rawId: string, stored: Props, news: Props): Promise<pulumi
       reportNotHeld("ExoPhone", mark);
       return { outs: (await create(news)).outs };
     }
-    olds = outputsOf(held, inputs) as unknown as Props;
+    olds = outputsOf(held, inputs);
   }
   const id = vendorId(rawId, olds.sid);
-  const routing = routingChanges(inputs, olds);
+  const routing = inPlacePatch(D.rules, inputs, olds);
   c.reader.invalidate(id);
   let outs: ExoPhoneOutputs;
   if (Object.keys(routing).length > 0) {
@@ -646,8 +533,8 @@ async function del(rawId: string, props: Props): Promise<void> {
 
 export const exoPhoneProvider = {
   configure,
-  check: async (_olds: Props, news: Props) => checkWith(exoPhoneInputs, news, crossCheck),
-  diff: async (_id: string, olds: Props, news: Props) => uncertainDiff(olds) ?? diffWith(olds, news, rules),
+  check: async (_olds: Props, news: Props) => checkKind(D, news),
+  diff: async (_id: string, olds: Props, news: Props) => uncertainDiff(olds) ?? diffKind(D, olds, news),
   create,
   read,
   update,

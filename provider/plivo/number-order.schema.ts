@@ -140,7 +140,8 @@ export interface PendingGroupOrder {
   details: string | null;
 }
 
-export interface PlivoNumberOrderOutputs {
+/** What state holds (a type, not an interface: it passes as props without a cast). */
+export type PlivoNumberOrderOutputs = {
   stateVersion: number;
   countryIso: string;
   numberType?: string;
@@ -165,7 +166,7 @@ export interface PlivoNumberOrderOutputs {
   details: PlivoNumberDetail[];
   monthlyRental: string;
   currency: string;
-}
+};
 
 /** The outputs the PlivoNumberOrder class declares (state keys besides the internal ones). */
 export const PLIVO_NUMBER_ORDER_OUTPUTS = [

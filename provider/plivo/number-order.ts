@@ -10,25 +10,11 @@
  */
 import { randomUUID } from "node:crypto";
 import type * as pulumi from "@pulumi/pulumi";
-import { getCountryCallingCode, parsePhoneNumberFromString } from "libphonenumber-js";
-import { z } from "zod";
+import { parsePhoneNumberFromString } from "libphonenumber-js";
 import { perAccount } from "../core/accounts.js";
-import {
-  type CheckFailure,
-  checkWith,
-  e164Of,
-  exactOrSearch,
-  isoCountry,
-  nonEmpty,
-  oneOf,
-  type Props,
-  phoneNumber,
-  stripMeta,
-  withPlus,
-} from "../core/check.js";
+import { type Props, stripMeta, withPlus } from "../core/check.js";
 import { claim, isClaimed, unclaim } from "../core/claims.js";
 import { configure, plivoSettings, unlabelledWindowMs } from "../core/config.js";
-import { diffWith, type FieldRules } from "../core/diff.js";
 import { VendorApiError } from "../core/errors.js";
 import { Intents, intending, recoverIntents, SKEW_MS, withIntents } from "../core/intents.js";
 import { InventoryReader } from "../core/inventory.js";
@@ -52,6 +38,7 @@ import {
   settleOptions,
   unlessRefused,
 } from "../core/purchase.js";
+import { checkKind, diffKind, KINDS, type ResourceKind } from "../registry.js";
 import {
   type PlivoAccountNumber,
   type PlivoAvailableNumber,
@@ -59,160 +46,20 @@ import {
   type PlivoOrderResult,
   plivoClient,
 } from "./client.js";
+import {
+  callingCode,
+  type PendingGroupOrder,
+  type PlivoNumberDetail,
+  type PlivoNumberOrderInputs,
+  type PlivoNumberOrderOutputs,
+  plivoNumberOrderInputs,
+} from "./number-order.schema.js";
 
-export const KIND = "plivo-number-order";
+const D: ResourceKind = KINDS["plivo-number-order"];
+export const KIND = D.kind;
 const STATE_VERSION = 1;
-const MAX_QUANTITY = 100;
 /** Extra candidates tried beyond the quantity when picks are taken between search and buy. */
 const SPARE_CANDIDATES = 5;
-
-export const plivoNumberOrderInputs = z.strictObject({
-  countryIso: isoCountry(),
-  numberType: oneOf(["local", "national", "tollfree", "mobile"]).optional(),
-  prefix: z
-    .string()
-    .regex(/^\d{1,5}$/, {
-      error: 'must be 1 to 5 digits (an area code or prefix); allowed: digits such as "415"',
-    })
-    .optional(),
-  region: nonEmpty(100).optional(),
-  services: z
-    .array(oneOf(["voice", "sms", "mms"]), {
-      error: 'must be a list; allowed: a list of "voice", "sms", "mms", such as ["voice", "sms"]',
-    })
-    .min(1, { error: 'must name at least one service; allowed: "voice", "sms", "mms"' })
-    .optional(),
-  quantity: z
-    .number({ error: `must be a whole number; allowed: 1 to ${MAX_QUANTITY}` })
-    .int({ error: `must be a whole number; allowed: 1 to ${MAX_QUANTITY}` })
-    .min(1, { error: `must be at least 1; allowed: 1 to ${MAX_QUANTITY}` })
-    .max(MAX_QUANTITY, {
-      error: `must be at most ${MAX_QUANTITY}; allowed: 1 to ${MAX_QUANTITY} (split larger inventories into several orders)`,
-    })
-    .optional(),
-  numbers: z
-    .array(phoneNumber("Plivo number").transform((v) => e164Of(v)!))
-    .min(1, { error: `must list at least one number; allowed: 1 to ${MAX_QUANTITY} numbers (E.164)` })
-    .max(MAX_QUANTITY, {
-      error: `must list at most ${MAX_QUANTITY} numbers; allowed: 1 to ${MAX_QUANTITY} numbers (split larger inventories into several orders)`,
-    })
-    .optional(),
-  groupId: z
-    .string()
-    .regex(/^\d{1,20}$/, {
-      error: 'must be a Plivo number group id; allowed: 1 to 20 digits such as "21849572"',
-    })
-    .optional(),
-  appId: nonEmpty(64).optional(),
-  alias: nonEmpty(100).optional(),
-  adopt: z.boolean().optional(),
-});
-export type PlivoNumberOrderInputs = z.infer<typeof plivoNumberOrderInputs>;
-
-function crossCheck(raw: Props): CheckFailure[] {
-  const failures = exactOrSearch(raw, "numbers", [
-    "quantity",
-    "prefix",
-    "region",
-    "services",
-    "numberType",
-    "groupId",
-  ]);
-  if (raw.groupId !== undefined) {
-    for (const o of ["prefix", "region", "services", "numberType"]) {
-      if (raw[o] !== undefined) {
-        failures.push({
-          property: o,
-          reason:
-            "cannot be combined with groupId; allowed: groupId with quantity (the group fixes type, prefix and region)",
-        });
-      }
-    }
-  }
-  if (Array.isArray(raw.numbers)) {
-    const seen = new Set<string>();
-    raw.numbers.forEach((n, i) => {
-      if (typeof n !== "string") return;
-      const e164 = e164Of(n);
-      if (!e164) return;
-      if (seen.has(e164))
-        failures.push({
-          property: `numbers.${i}`,
-          reason: `${e164} is listed twice; allowed: each number once`,
-        });
-      seen.add(e164);
-      const country = parsePhoneNumberFromString(e164)?.country;
-      if (typeof raw.countryIso === "string" && country && country !== raw.countryIso.toUpperCase()) {
-        failures.push({
-          property: `numbers.${i}`,
-          reason: `${e164} is a ${country} number; allowed: numbers of countryIso ${raw.countryIso}`,
-        });
-      }
-    });
-  }
-  if (raw.region !== undefined && raw.numberType !== undefined && raw.numberType !== "local") {
-    failures.push({
-      property: "region",
-      reason: `applies to local numbers only; allowed: omit region, or numberType "local"`,
-    });
-  }
-  return failures;
-}
-
-/** Per-number details kept in state (no renewal dates or timestamps: they would show as drift). */
-export interface PlivoNumberDetail {
-  number: string;
-  appId: string | null;
-  alias: string | null;
-  numberType: string;
-  region: string | null;
-  country: string | null;
-  voiceEnabled: boolean;
-  smsEnabled: boolean;
-  mmsEnabled: boolean;
-  monthlyRentalRate: string;
-  addedOn: string | null;
-}
-
-/** A group order Plivo accepted as pending: its numbers arrive later, without an order id. */
-interface PendingGroupOrder {
-  groupId: string;
-  quantity: number;
-  /** Digits the arriving numbers start with (country code + group prefix). */
-  numberStartswith: string;
-  region: string | null;
-  orderedOn: string;
-  /** Numbers with that start the account held when ordering: never claimed as arrivals. */
-  heldBefore: string[];
-  details: string | null;
-}
-
-export interface PlivoNumberOrderOutputs {
-  stateVersion: number;
-  countryIso: string;
-  numberType?: string;
-  prefix?: string;
-  region?: string;
-  services?: string[];
-  groupId?: string;
-  adopt?: boolean;
-  /** Numbers held (E.164), in the order they were added. */
-  numbers: string[];
-  /** Numbers held plus numbers still expected from pending orders. */
-  quantity: number;
-  status: "fulfilled" | "pending" | "partial";
-  /** The vendor's text for a pending order. */
-  pendingDetails: string | null;
-  /** Numbers bought but not yet delivered (regulated countries). */
-  pendingNumbers: string[];
-  pendingOrders: PendingGroupOrder[];
-  /** The app every number is linked to; "mixed" when they differ (see `details`). */
-  appId: string | null;
-  alias: string | null;
-  details: PlivoNumberDetail[];
-  monthlyRental: string;
-  currency: string;
-}
 
 const digits = (e164: string) => e164.replace(/^\+/, "");
 const appIdOf = (n: PlivoAccountNumber) =>
@@ -276,55 +123,10 @@ function outputsOf(
     currency: "USD",
   };
   for (const k of ["numberType", "prefix", "region", "services", "groupId", "adopt"] as const) {
-    if (inputs[k] !== undefined) (out as unknown as Props)[k] = inputs[k];
+    if (inputs[k] !== undefined) (out as Props)[k] = inputs[k];
   }
   return out;
 }
-
-const everyDetail = (o: Props, test: (d: PlivoNumberDetail) => boolean) =>
-  Array.isArray(o.details) && (o.details as PlivoNumberDetail[]).every(test);
-
-const rules: FieldRules = {
-  countryIso: { replace: true, satisfied: (n, o) => o.countryIso === n.countryIso },
-  numberType: {
-    replace: true,
-    satisfied: (n, o) =>
-      o.numberType === n.numberType || everyDetail(o, (d) => d.numberType === n.numberType),
-  },
-  prefix: {
-    replace: true,
-    satisfied: (n, o) => {
-      const cc = callingCode(String(o.countryIso));
-      return everyDetail(o, (d) => digits(d.number).startsWith(`${cc}${n.prefix}`));
-    },
-  },
-  region: {
-    replace: true,
-    satisfied: (n, o) =>
-      everyDetail(o, (d) => (d.region ?? "").toLowerCase().includes(String(n.region).toLowerCase())),
-  },
-  services: {
-    replace: true,
-    satisfied: (n, o) =>
-      everyDetail(o, (d) =>
-        (n.services as string[]).every((s) =>
-          s === "voice" ? d.voiceEnabled : s === "sms" ? d.smsEnabled : d.mmsEnabled,
-        ),
-      ),
-  },
-  groupId: { replace: true },
-  // Pending orders count towards the quantity; an order still pending makes `up` look for its numbers.
-  quantity: { satisfied: (n, o) => o.quantity === n.quantity && o.status !== "pending" },
-  numbers: {
-    satisfied: (n, o) => {
-      const want = [...(n.numbers as string[])].sort();
-      const have = [...((o.numbers as string[]) ?? []), ...((o.pendingNumbers as string[]) ?? [])].sort();
-      return want.length === have.length && want.every((v, i) => v === have[i]);
-    },
-  },
-  appId: { satisfied: (n, o) => everyDetail(o, (d) => d.appId === n.appId) },
-  alias: { satisfied: (n, o) => everyDetail(o, (d) => d.alias === n.alias) },
-};
 
 // ---- one client and one batched reader per account ----
 
@@ -769,15 +571,6 @@ class Order {
   }
 }
 
-/** Country calling code for an ISO country (e.g. "33" for FR), from libphonenumber-js metadata. */
-function callingCode(iso: string): string {
-  try {
-    return getCountryCallingCode(iso as Parameters<typeof getCountryCallingCode>[0]);
-  } catch {
-    return "";
-  }
-}
-
 /** Runs `work`; if it fails after something was bought, the error keeps what was bought in state. */
 async function keeping(
   id: string,
@@ -925,9 +718,14 @@ function restore(a: Account, inputs: PlivoNumberOrderInputs, olds: Props): Order
   return order;
 }
 
+/** The inputs an order's state carries under their own keys (outputsOf copies them): read and delete restore from them. */
+function storedInputs(props: Props): PlivoNumberOrderInputs {
+  return { ...props } as PlivoNumberOrderInputs;
+}
+
 async function read(id: string, props: Props): Promise<pulumi.dynamic.ReadResult> {
   const a = account();
-  const inputs = { ...props } as unknown as PlivoNumberOrderInputs;
+  const inputs = storedInputs(props);
   const order = restore(a, inputs, props);
   const live: PlivoNumberDetail[] = [];
   for (const d of order.details) {
@@ -948,7 +746,7 @@ async function read(id: string, props: Props): Promise<pulumi.dynamic.ReadResult
   if (out.numbers.length === 0 && out.pendingNumbers.length === 0 && out.pendingOrders.length === 0) {
     return { id: "", props: {} };
   }
-  return { id, props: out as unknown as Props };
+  return { id, props: out };
 }
 
 async function update(id: string, olds: Props, news: Props): Promise<pulumi.dynamic.UpdateResult> {
@@ -1012,7 +810,7 @@ async function settlePending(order: Order): Promise<void> {
  */
 async function del(_id: string, props: Props): Promise<void> {
   const a = account();
-  const order = restore(a, props as unknown as PlivoNumberOrderInputs, props);
+  const order = restore(a, storedInputs(props), props);
   if (order.pendingNumbers.length > 0 || order.pendingOrders.length > 0) await settlePending(order);
   await order.release(
     order.details.map((d) => d.number),
@@ -1034,7 +832,7 @@ async function del(_id: string, props: Props): Promise<void> {
 
 export const plivoNumberOrderProvider = {
   configure,
-  check: async (_olds: Props, news: Props) => checkWith(plivoNumberOrderInputs, news, crossCheck),
+  check: async (_olds: Props, news: Props) => checkKind(D, news),
   diff: async (_id: string, olds: Props, news: Props) => {
     // Numbers in the stack's state are claimed in this process, so the unlabelled-number guard of
     // creates never blocks on a number an order holds (an adopted one without an alias).
@@ -1045,7 +843,7 @@ export const plivoNumberOrderProvider = {
     } catch {
       // no settings yet (a diff never fails for this)
     }
-    return diffWith(olds, news, rules);
+    return diffKind(D, olds, news);
   },
   create,
   read,
