@@ -4,7 +4,8 @@
 export { DEFAULT_ACCOUNTS } from "./accounts.js";
 export { runSandboxCommand } from "./cli.js";
 export { DEFAULT_RATE_LIMITS } from "./ratelimit.js";
-export { BODY_LIMIT, startSandbox } from "./server.js";
+export { startSandbox } from "./server.js";
+export { BODY_LIMIT } from "./transport.js";
 export type {
   ApifonicaAccount,
   ExotelAccount,

@@ -4,6 +4,11 @@
 export type Vendor = "exotel" | "plivo" | "apifonica";
 export const VENDORS: readonly Vendor[] = ["exotel", "plivo", "apifonica"];
 
+/** Each vendor's base URL under a sandbox base URL, in the order of `VENDORS`. */
+export function vendorUrls(base: string): Record<Vendor, string> {
+  return Object.fromEntries(VENDORS.map((v) => [v, `${base}/${v}`])) as Record<Vendor, string>;
+}
+
 /** A per-account request budget: at most `requests` requests in any fixed window of `windowMs`. */
 export interface RateLimit {
   requests: number;
