@@ -47,6 +47,54 @@ function checkRateLimit(value: unknown, where: string, problems: string[]): void
   }
 }
 
+type Fields = (typeof FIELDS)[Vendor];
+
+/** Checks one account of a vendor's list; `seen` collects ids and users to report duplicates. */
+function checkAccount(
+  vendor: Vendor,
+  item: unknown,
+  where: string,
+  seen: { ids: Set<string>; users: Set<string> },
+  problems: string[],
+): void {
+  const f = FIELDS[vendor];
+  if (!isRecord(item)) {
+    problems.push(`${where}: must be an object`);
+    return;
+  }
+  for (const field of new Set([f.id, f.user, f.secret])) {
+    const v = item[field];
+    if (typeof v !== "string" || v.length === 0 || !/^[\x21-\x7e]+$/.test(v)) {
+      problems.push(`${where}.${field}: required, a non-empty string of printable characters without spaces`);
+    }
+  }
+  const id = item[f.id];
+  if (typeof id === "string") {
+    if (vendor === "plivo" && !/^(MA|SA)[A-Z0-9]{18}$/.test(id)) {
+      problems.push(`${where}.authId: must be MA or SA followed by 18 upper-case letters or digits`);
+    }
+    if (vendor === "exotel" && !/^[A-Za-z0-9_-]+$/.test(id)) {
+      problems.push(`${where}.accountSid: letters, digits, "-" and "_" only`);
+    }
+    if (seen.ids.has(id)) problems.push(`${where}.${f.id}: duplicate ${id}`);
+    seen.ids.add(id);
+  }
+  const user = item[f.user];
+  if (typeof user === "string" && f.user !== f.id) {
+    if (seen.users.has(user)) problems.push(`${where}.${f.user}: duplicate (each account needs its own key)`);
+    seen.users.add(user);
+  }
+  checkRateLimit(item["rateLimit"], where, problems);
+}
+
+/** An account with only the fields the vendor's accounts have. */
+function pickFields(item: unknown, f: Fields): Record<string, unknown> {
+  const r = item as Record<string, unknown>;
+  const copy: Record<string, unknown> = { [f.id]: r[f.id], [f.user]: r[f.user], [f.secret]: r[f.secret] };
+  if (r["rateLimit"] !== undefined) copy["rateLimit"] = r["rateLimit"];
+  return copy;
+}
+
 /**
  * Validates accounts (all problems reported at once) and fills in defaults for vendors left out or
  * given an empty list. Throws an Error naming every offending path; never echoes secrets.
@@ -68,48 +116,11 @@ export function resolveAccounts(input: unknown): SandboxAccounts {
       continue;
     }
     if (list.length === 0) continue;
-    const f = FIELDS[vendor];
-    const seenIds = new Set<string>();
-    const seenUsers = new Set<string>();
+    const seen = { ids: new Set<string>(), users: new Set<string>() };
     list.forEach((item, i) => {
-      const where = `accounts.${vendor}[${i}]`;
-      if (!isRecord(item)) {
-        problems.push(`${where}: must be an object`);
-        return;
-      }
-      for (const field of new Set([f.id, f.user, f.secret])) {
-        const v = item[field];
-        if (typeof v !== "string" || v.length === 0 || !/^[\x21-\x7e]+$/.test(v)) {
-          problems.push(
-            `${where}.${field}: required, a non-empty string of printable characters without spaces`,
-          );
-        }
-      }
-      const id = item[f.id];
-      if (typeof id === "string") {
-        if (vendor === "plivo" && !/^(MA|SA)[A-Z0-9]{18}$/.test(id)) {
-          problems.push(`${where}.authId: must be MA or SA followed by 18 upper-case letters or digits`);
-        }
-        if (vendor === "exotel" && !/^[A-Za-z0-9_-]+$/.test(id)) {
-          problems.push(`${where}.accountSid: letters, digits, "-" and "_" only`);
-        }
-        if (seenIds.has(id)) problems.push(`${where}.${f.id}: duplicate ${id}`);
-        seenIds.add(id);
-      }
-      const user = item[f.user];
-      if (typeof user === "string" && f.user !== f.id) {
-        if (seenUsers.has(user))
-          problems.push(`${where}.${f.user}: duplicate (each account needs its own key)`);
-        seenUsers.add(user);
-      }
-      checkRateLimit(item["rateLimit"], where, problems);
+      checkAccount(vendor, item, `accounts.${vendor}[${i}]`, seen, problems);
     });
-    out[vendor] = list.map((item) => {
-      const r = item as Record<string, unknown>;
-      const copy: Record<string, unknown> = { [f.id]: r[f.id], [f.user]: r[f.user], [f.secret]: r[f.secret] };
-      if (r["rateLimit"] !== undefined) copy["rateLimit"] = r["rateLimit"];
-      return copy;
-    });
+    out[vendor] = list.map((item) => pickFields(item, FIELDS[vendor]));
   }
   if (problems.length > 0) throw new Error(`invalid accounts:\n  ${problems.join("\n  ")}`);
   return out as unknown as SandboxAccounts;

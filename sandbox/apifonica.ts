@@ -46,6 +46,55 @@ function ok(status: number, message: string, uri: string): VendorResponse {
   return { status, body: { status_code: status, status_message: message, uri } };
 }
 
+type Flags = { voice?: boolean; messaging?: boolean };
+
+/** The problem with a `type` filter, if any ("" is no filter). */
+function typeError(type: string): string | undefined {
+  if (!type || type === "sip" || APIFONICA_TYPES.includes(type as ApifonicaNumber["type"])) return undefined;
+  return "type must be one of local, mobile, toll_free or sip";
+}
+
+function hasFlags(n: ApifonicaNumber, flags: Flags): boolean {
+  return (
+    (flags.voice === undefined || n.voice === flags.voice) &&
+    (flags.messaging === undefined || n.messaging === flags.messaging)
+  );
+}
+
+/** The page a cursor points at: after (`next`) or before (`prev`) its position; the first page without one. */
+function pageOf(all: ApifonicaRented[], cursor: Cursor | undefined, limit: number): ApifonicaRented[] {
+  if (cursor?.kind === "next") return all.filter((r) => r.seq > cursor.seq).slice(0, limit);
+  if (cursor?.kind === "prev") {
+    const before = all.filter((r) => r.seq < cursor.seq);
+    return before.slice(Math.max(0, before.length - limit));
+  }
+  return all.slice(0, limit);
+}
+
+/** An item of `/balance/numbers`: what a rented number costs. */
+function balanceObject(r: ApifonicaRented, n: ApifonicaNumber) {
+  return {
+    number_sid: r.sid,
+    number: r.digits,
+    country_code: n.country,
+    type: n.type,
+    setup_price: n.setupPrice,
+    monthly_price: n.monthlyPrice,
+    currency: n.currency,
+  };
+}
+
+/** A list request's filters (as given or remembered by its cursor), parsed. */
+interface ListQuery {
+  filters: URLSearchParams;
+  limit: number;
+  type: string;
+  flags: Flags;
+  number: string | undefined;
+  cc: string | undefined;
+  cname: string | undefined;
+}
+
 interface Cursor {
   account: string;
   resource: "numbers" | "balance";
@@ -121,16 +170,11 @@ export class ApifonicaApi implements VendorModule {
     const country = APIFONICA_COUNTRIES[code];
     if (!country) return err(404, `Country ${cc} is not supported`);
     const type = req.query.get("type") ?? "";
-    if (type && type !== "sip" && !APIFONICA_TYPES.includes(type as ApifonicaNumber["type"])) {
-      return err(400, "type must be one of local, mobile, toll_free or sip");
-    }
-    const flags = this.flags(req.query);
+    const flags = typeError(type) ?? this.flags(req.query);
     if (typeof flags === "string") return err(400, flags);
     const out: unknown[] = [];
     for (const n of this.catalog.apifonica) {
-      if (n.country !== code || (type && n.type !== type)) continue;
-      if (flags.voice !== undefined && n.voice !== flags.voice) continue;
-      if (flags.messaging !== undefined && n.messaging !== flags.messaging) continue;
+      if (n.country !== code || (type && n.type !== type) || !hasFlags(n, flags)) continue;
       if (!this.state.apifonicaAvailable(n.digits)) continue;
       out.push({ number: `+${n.digits}`, voice: n.voice, messaging: n.messaging, type: n.type });
       if (out.length >= SEARCH_MAX) break;
@@ -146,8 +190,8 @@ export class ApifonicaApi implements VendorModule {
     };
   }
 
-  private flags(q: URLSearchParams): { voice?: boolean; messaging?: boolean } | string {
-    const out: { voice?: boolean; messaging?: boolean } = {};
+  private flags(q: URLSearchParams): Flags | string {
+    const out: Flags = {};
     for (const key of ["voice", "messaging"] as const) {
       const raw = q.get(key);
       if (raw === null || raw === "") continue;
@@ -316,24 +360,22 @@ export class ApifonicaApi implements VendorModule {
     return hex;
   }
 
-  private list(
-    req: VendorRequest,
-    account: ResolvedAccount,
-    resource: "numbers" | "balance",
-  ): VendorResponse {
-    const q = req.query;
+  /** The cursor a list request continues from (undefined for a first page), or the 400 answer. */
+  private cursorOf(q: URLSearchParams, account: ResolvedAccount, resource: Cursor["resource"]) {
     const nextId = q.get("next");
     const prevId = q.get("prev");
     if (nextId && prevId) return err(400, "use either next or prev, not both");
     const cursorId = nextId || prevId;
-    let cursor: Cursor | undefined;
-    if (cursorId) {
-      cursor = this.cursors.get(cursorId);
-      if (!cursor || cursor.account !== account.id || cursor.resource !== resource) {
-        return err(400, `Invalid cursor ${cursorId}`);
-      }
+    if (!cursorId) return undefined;
+    const cursor = this.cursors.get(cursorId);
+    if (!cursor || cursor.account !== account.id || cursor.resource !== resource) {
+      return err(400, `Invalid cursor ${cursorId}`);
     }
-    // A cursor remembers the filters and limit of the request that produced it; explicit ones win.
+    return cursor;
+  }
+
+  /** A list request's filters and limit: a cursor remembers those of the request that produced it; explicit ones win. */
+  private listQuery(q: URLSearchParams, cursor: Cursor | undefined): ListQuery | VendorResponse {
     const filters = new URLSearchParams(cursor?.filters);
     for (const key of FILTERS) {
       const v = q.get(key);
@@ -344,11 +386,8 @@ export class ApifonicaApi implements VendorModule {
       rawLimit === null || rawLimit === "" ? (cursor?.limit ?? LIMIT_MAX) : parseIntStrict(rawLimit);
     if (limit === undefined || limit < 1 || limit > LIMIT_MAX)
       return err(400, `limit must be between 1 and ${LIMIT_MAX}`);
-    const type = filters.get("type");
-    if (type && type !== "sip" && !APIFONICA_TYPES.includes(type as ApifonicaNumber["type"])) {
-      return err(400, "type must be one of local, mobile, toll_free or sip");
-    }
-    const flags = this.flags(filters);
+    const type = filters.get("type") ?? "";
+    const flags = typeError(type) ?? this.flags(filters);
     if (typeof flags === "string") return err(400, flags);
     // The documented form is E.164 without "+"; by default a "+" is forgiven, the strict variant compares as written.
     const rawNumber = filters.get("number")?.trim();
@@ -357,50 +396,43 @@ export class ApifonicaApi implements VendorModule {
       : rawNumber?.replace(/^\+/, "");
     const cc = filters.get("country_code")?.toUpperCase();
     const cname = filters.get("country_name")?.toLowerCase();
+    return { filters, limit, type, flags, number, cc, cname };
+  }
+
+  private listed(r: ApifonicaRented, account: ResolvedAccount, q: ListQuery): boolean {
+    if (r.accountSid !== account.id) return false;
+    const n = this.entry(r);
+    if (q.number && r.digits !== q.number) return false;
+    if (q.cc && n.country !== q.cc) return false;
+    if (q.cname && n.countryName.toLowerCase() !== q.cname) return false;
+    if (q.type && n.type !== q.type) return false;
+    return hasFlags(n, q.flags);
+  }
+
+  private list(
+    req: VendorRequest,
+    account: ResolvedAccount,
+    resource: "numbers" | "balance",
+  ): VendorResponse {
+    const cursor = this.cursorOf(req.query, account, resource);
+    if (cursor && "status" in cursor) return cursor;
+    const q = this.listQuery(req.query, cursor);
+    if ("status" in q) return q;
     const all = [...this.state.apifonica.values()]
-      .filter((r) => {
-        if (r.accountSid !== account.id) return false;
-        const n = this.entry(r);
-        if (number && r.digits !== number) return false;
-        if (cc && n.country !== cc) return false;
-        if (cname && n.countryName.toLowerCase() !== cname) return false;
-        if (type && n.type !== type) return false;
-        if (flags.voice !== undefined && n.voice !== flags.voice) return false;
-        if (flags.messaging !== undefined && n.messaging !== flags.messaging) return false;
-        return true;
-      })
+      .filter((r) => this.listed(r, account, q))
       .sort((a, b) => a.seq - b.seq);
-    let page: ApifonicaRented[];
-    if (cursor?.kind === "next") {
-      page = all.filter((r) => r.seq > cursor.seq).slice(0, limit);
-    } else if (cursor?.kind === "prev") {
-      const before = all.filter((r) => r.seq < cursor.seq);
-      page = before.slice(Math.max(0, before.length - limit));
-    } else {
-      page = all.slice(0, limit);
-    }
+    const page = pageOf(all, cursor, q.limit);
     const first = page[0];
     const last = page[page.length - 1];
     const base = `${req.baseUrl}/apifonica/v2/accounts/${account.id}/${resource === "numbers" ? "numbers" : "balance/numbers"}`;
+    const { limit, filters } = q;
     const make = (kind: "next" | "prev", seq: number) =>
       `${base}?${kind}=${this.newCursor({ account: account.id, resource, kind, seq, limit, filters })}`;
     const next = last && all.some((r) => r.seq > last.seq) ? make("next", last.seq) : null;
     const prev = first && all.some((r) => r.seq < first.seq) ? make("prev", first.seq) : null;
-    const items =
-      resource === "numbers"
-        ? page.map((r) => this.numberObject(r))
-        : page.map((r) => {
-            const n = this.entry(r);
-            return {
-              number_sid: r.sid,
-              number: r.digits,
-              country_code: n.country,
-              type: n.type,
-              setup_price: n.setupPrice,
-              monthly_price: n.monthlyPrice,
-              currency: n.currency,
-            };
-          });
+    const items = page.map((r) =>
+      resource === "numbers" ? this.numberObject(r) : balanceObject(r, this.entry(r)),
+    );
     return { status: 200, body: { limit, prev, next, numbers: items } };
   }
 

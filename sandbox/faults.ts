@@ -79,67 +79,18 @@ export class Faults {
   add(input: unknown): { rule: FaultRule } | { errors: string[] } {
     const errors: string[] = [];
     if (!isRecord(input)) return { errors: ["the body must be a JSON object"] };
-    const vendor = input["vendor"];
-    if (vendor !== undefined && vendor !== null && !VENDORS.includes(vendor as Vendor)) {
-      errors.push(`vendor: must be one of ${VENDORS.join(", ")}`);
-    }
-    const account = input["account"];
-    if (account !== undefined && account !== null && (typeof account !== "string" || account === "")) {
-      errors.push("account: must be a non-empty account id");
-    }
-    const method = input["method"];
-    if (
-      method !== undefined &&
-      method !== null &&
-      (typeof method !== "string" || !/^[A-Za-z]+$/.test(method))
-    ) {
-      errors.push("method: must be an HTTP method such as POST");
-    }
-    const path = input["path"];
-    let regex: RegExp | null = null;
-    if (path !== undefined && path !== null) {
-      if (typeof path !== "string") errors.push("path: must be a RegExp source string");
-      else {
-        try {
-          regex = new RegExp(path);
-        } catch (err) {
-          errors.push(`path: invalid RegExp (${(err as Error).message})`);
-        }
-      }
-    }
-    const times = input["times"] ?? 1;
-    if (typeof times !== "number" || !Number.isInteger(times) || times < 0) {
-      errors.push("times: must be an integer >= 0 (0 = unlimited)");
-    }
-    const probability = input["probability"] ?? 1;
-    if (typeof probability !== "number" || !(probability >= 0 && probability <= 1)) {
-      errors.push("probability: must be a number between 0 and 1");
-    }
-    const skip = input["skip"] ?? 0;
-    if (typeof skip !== "number" || !Number.isInteger(skip) || skip < 0) {
-      errors.push("skip: must be an integer >= 0 (matching requests let through first)");
-    }
-    const seed = input["seed"] ?? null;
-    if (seed !== null && (typeof seed !== "number" || !Number.isInteger(seed))) {
-      errors.push("seed: must be an integer");
-    }
+    const match = parseMatch(input, errors);
+    const firing = parseFiring(input, errors);
     const action = parseAction(input["action"], errors);
     if (errors.length > 0 || !action) return { errors };
     this.counter += 1;
     const rule: StoredRule = {
       id: `f${this.counter}`,
-      vendor: (vendor as Vendor | undefined) ?? null,
-      account: typeof account === "string" ? account : null,
-      method: typeof method === "string" ? method.toUpperCase() : null,
-      path: typeof path === "string" ? path : null,
+      ...match,
       action,
-      times: times as number,
-      probability: probability as number,
-      skip: skip as number,
-      seed: seed as number | null,
+      ...firing,
       fired: 0,
-      regex,
-      random: seed === null ? Math.random : seeded(seed as number),
+      random: firing.seed === null ? Math.random : seeded(firing.seed),
       seen: 0,
     };
     this.rules.push(rule);
@@ -184,6 +135,71 @@ export class Faults {
     }
     return undefined;
   }
+}
+
+/** Which requests a rule matches: vendor, account, method, path (a RegExp source). */
+function parseMatch(input: Record<string, unknown>, errors: string[]) {
+  const vendor = input["vendor"];
+  if (vendor !== undefined && vendor !== null && !VENDORS.includes(vendor as Vendor)) {
+    errors.push(`vendor: must be one of ${VENDORS.join(", ")}`);
+  }
+  const account = input["account"];
+  if (account !== undefined && account !== null && (typeof account !== "string" || account === "")) {
+    errors.push("account: must be a non-empty account id");
+  }
+  const method = input["method"];
+  if (
+    method !== undefined &&
+    method !== null &&
+    (typeof method !== "string" || !/^[A-Za-z]+$/.test(method))
+  ) {
+    errors.push("method: must be an HTTP method such as POST");
+  }
+  const path = input["path"];
+  let regex: RegExp | null = null;
+  if (path !== undefined && path !== null) {
+    if (typeof path !== "string") errors.push("path: must be a RegExp source string");
+    else {
+      try {
+        regex = new RegExp(path);
+      } catch (err) {
+        errors.push(`path: invalid RegExp (${(err as Error).message})`);
+      }
+    }
+  }
+  return {
+    vendor: (vendor as Vendor | undefined) ?? null,
+    account: typeof account === "string" ? account : null,
+    method: typeof method === "string" ? method.toUpperCase() : null,
+    path: typeof path === "string" ? path : null,
+    regex,
+  };
+}
+
+/** How often a rule fires: times, probability, matches skipped first, seed of its draws. */
+function parseFiring(input: Record<string, unknown>, errors: string[]) {
+  const times = input["times"] ?? 1;
+  if (typeof times !== "number" || !Number.isInteger(times) || times < 0) {
+    errors.push("times: must be an integer >= 0 (0 = unlimited)");
+  }
+  const probability = input["probability"] ?? 1;
+  if (typeof probability !== "number" || !(probability >= 0 && probability <= 1)) {
+    errors.push("probability: must be a number between 0 and 1");
+  }
+  const skip = input["skip"] ?? 0;
+  if (typeof skip !== "number" || !Number.isInteger(skip) || skip < 0) {
+    errors.push("skip: must be an integer >= 0 (matching requests let through first)");
+  }
+  const seed = input["seed"] ?? null;
+  if (seed !== null && (typeof seed !== "number" || !Number.isInteger(seed))) {
+    errors.push("seed: must be an integer");
+  }
+  return {
+    times: times as number,
+    probability: probability as number,
+    skip: skip as number,
+    seed: seed as number | null,
+  };
 }
 
 function publicRule(rule: StoredRule): FaultRule {
