@@ -5,7 +5,6 @@
  */
 import type * as pulumi from "@pulumi/pulumi";
 import { parsePhoneNumberFromString } from "libphonenumber-js";
-import { perAccount } from "../core/accounts.js";
 import { e164Of, type Props, stripMeta } from "../core/check.js";
 import { claim, isClaimed, unclaim } from "../core/claims.js";
 import { apifonicaSettings, configure, unlabelledWindowMs } from "../core/config.js";
@@ -25,9 +24,10 @@ import {
   unlabelledGuard,
   wasTakenByLabel,
 } from "../core/labels.js";
+import { keepTookByLabel } from "../core/marks.js";
 import { messageOf, PartialSuccessError, UncertainPurchaseError, unlessGone } from "../core/outcome.js";
 import { poolFor } from "../core/pool.js";
-import { type PurchaseOutcome, purchase, release, responseTimeoutOverride } from "../core/purchase.js";
+import { type PurchaseOutcome, purchase, release } from "../core/purchase.js";
 import {
   placeholderId,
   reportNotHeld,
@@ -37,13 +37,13 @@ import {
   uncertainOf,
   vendorId,
 } from "../core/settle.js";
+import { vendorAccount } from "../core/vendor-account.js";
 import { checkKind, diffKind, KINDS, type ResourceKind } from "../registry.js";
 import {
   type ApifonicaAvailableNumber,
-  type ApifonicaClient,
   type ApifonicaNumber,
   type ApifonicaNumberCost,
-  apifonicaClient,
+  apifonicaClients,
 } from "./client.js";
 import {
   type ApifonicaNumberInputs,
@@ -87,41 +87,27 @@ function outputsOf(
   return out;
 }
 
-interface Account {
-  api: ApifonicaClient;
-  key: string;
-  reader: InventoryReader<ApifonicaNumber>;
-  costs: InventoryReader<ApifonicaNumberCost>;
-  /** Numbers carrying an identity label (`name`), from one walk per process. */
-  labels: LabelIndex<ApifonicaNumber>;
-}
-function account(): Account {
-  const settings = apifonicaSettings();
-  const key = `apifonica:${settings.baseUrl}:${settings.accountSid}`;
-  return perAccount(KIND, key, () => {
-    const responseMs = responseTimeoutOverride();
-    const api = apifonicaClient(
-      responseMs === undefined ? settings : { ...settings, timeouts: { responseMs } },
-    );
-    return {
-      labels: new LabelIndex(
-        () => api.listNumbers(),
-        (n) => n.name,
-        // A list without the `name` key (one copy of the documents): the record must be read.
-        (n) => (!("name" in n) ? "unknown" : isBlankName(n.name, n.number)),
-      ),
-      api,
-      key,
-      reader: new InventoryReader(
-        () => api.listNumberPages(),
-        (n) => n.number_sid,
-      ),
-      costs: new InventoryReader(
-        () => pages(api.listNumberCosts()),
-        (c) => c.number_sid,
-      ),
-    };
-  });
+/** The account's client and readers, shared by every ApifonicaNumber of the process. */
+type Account = ReturnType<typeof account>;
+
+function account() {
+  return vendorAccount(KIND, apifonicaClients, apifonicaSettings(), ({ api }) => ({
+    /** Numbers carrying an identity label (`name`), from one walk per process. */
+    labels: new LabelIndex(
+      () => api.list(),
+      (n) => n.name,
+      // A list without the `name` key (one copy of the documents): the record must be read.
+      (n) => (!("name" in n) ? "unknown" : isBlankName(n.name, n.number)),
+    ),
+    reader: new InventoryReader(
+      () => api.listPages(),
+      (n: ApifonicaNumber) => n.number_sid,
+    ),
+    costs: new InventoryReader(
+      () => pages(api.listNumberCosts()),
+      (c: ApifonicaNumberCost) => c.number_sid,
+    ),
+  }));
 }
 
 async function* pages<T>(items: AsyncIterable<T>, size = 20): AsyncIterable<T[]> {
@@ -149,7 +135,7 @@ async function outputsNow(a: Account, n: ApifonicaNumber, inputs: Props): Promis
 }
 
 async function findHeld(a: Account, e164: string): Promise<ApifonicaNumber | undefined> {
-  for await (const n of a.api.listNumbers({ number: e164 })) {
+  for await (const n of a.api.list({ number: e164 })) {
     if (e164Of(n.number) === e164) return n;
   }
   return undefined;
@@ -168,7 +154,7 @@ interface Known {
 function rentOne(a: Account, known: Known): Promise<PurchaseOutcome<string>> {
   return purchase({
     what: `Apifonica rent of ${known.e164}`,
-    buy: async () => (await a.api.rentNumber({ number: known.e164, ...known.link })).numberSid,
+    buy: async () => (await a.api.rent({ number: known.e164, ...known.link })).numberSid,
     findHeld: async () => (await findHeld(a, known.e164))?.number_sid,
   });
 }
@@ -233,9 +219,9 @@ async function finish(
   try {
     if (Object.keys(p).length > 0) {
       a.reader.invalidate(numberSid);
-      await a.api.updateNumber(numberSid, p);
+      await a.api.update(numberSid, p);
     }
-    return { id: numberSid, outs: await outputsNow(a, await a.api.getNumber(numberSid), inputs) };
+    return { id: numberSid, outs: await outputsNow(a, await a.api.get(numberSid), inputs) };
   } catch (err) {
     throw new PartialSuccessError(
       numberSid,
@@ -446,7 +432,7 @@ async function refuseIfUnlabelled(a: Account, inputs: ApifonicaNumberInputs, cri
       (inputs.messaging !== true || n.messaging === true),
     claimed: (number) => isClaimed(a.key, number),
     stillUnnamed: async (n) => {
-      const now = await unlessGone(a.api.getNumber(n.number_sid));
+      const now = await unlessGone(a.api.get(n.number_sid));
       return now !== undefined && now.name !== undefined && isBlankName(now.name, now.number);
     },
     criteria,
@@ -463,7 +449,7 @@ async function read(rawId: string, props: Props): Promise<pulumi.dynamic.ReadRes
   const mark = uncertainOf(props);
   if (mark) {
     const held = await settled(a, mark);
-    if (held) return { id: held.number_sid, props: await outputsNow(a, held, props) };
+    if (held) return { id: held.number_sid, props: keepTookByLabel(props, await outputsNow(a, held, props)) };
     unclaim(a.key, mark.number);
     reportNotHeld("ApifonicaNumber", mark);
     return { id: "", props: {} };
@@ -471,7 +457,7 @@ async function read(rawId: string, props: Props): Promise<pulumi.dynamic.ReadRes
   const id = vendorId(rawId, props.numberSid);
   const live = await a.reader.read(id, () => confirmedLive(a, id, props.number));
   if (!live) return { id: "", props: {} };
-  return { id, props: await outputsNow(a, live, props) };
+  return { id, props: keepTookByLabel(props, await outputsNow(a, live, props)) };
 }
 
 /**
@@ -480,7 +466,7 @@ async function read(rawId: string, props: Props): Promise<pulumi.dynamic.ReadRes
  * the account's list, filtered by the number, must agree.
  */
 async function confirmedLive(a: Account, id: string, number: unknown): Promise<ApifonicaNumber | undefined> {
-  const one = await unlessGone(a.api.getNumber(id));
+  const one = await unlessGone(a.api.get(id));
   if (one || typeof number !== "string") return one;
   const listed = await findHeld(a, number);
   if (listed) {
@@ -524,10 +510,10 @@ async function update(rawId: string, stored: Props, news: Props): Promise<pulumi
     isBlankName(olds.name, olds.number)
   )
     p.name = labelFor(identity, stripMeta(news));
-  if (Object.keys(p).length > 0) await a.api.updateNumber(id, p);
-  const outs = await outputsNow(a, await a.api.getNumber(id), inputs);
+  if (Object.keys(p).length > 0) await a.api.update(id, p);
+  const outs = await outputsNow(a, await a.api.get(id), inputs);
   // The mark of a create that took its number by its label stays (its delete must release it).
-  return { outs: stored[TOOK_BY_LABEL] === true ? { ...outs, [TOOK_BY_LABEL]: true } : outs };
+  return { outs: keepTookByLabel(stored, outs) };
 }
 
 async function del(rawId: string, props: Props): Promise<void> {
@@ -549,8 +535,8 @@ async function del(rawId: string, props: Props): Promise<void> {
   a.reader.invalidate(id);
   await release({
     what: `Apifonica release of ${e164 ?? id}`,
-    release: () => a.api.releaseNumber(id),
-    isHeld: async () => (await unlessGone(a.api.getNumber(id))) !== undefined,
+    release: () => a.api.release(id),
+    isHeld: async () => (await unlessGone(a.api.get(id))) !== undefined,
   });
   if (typeof e164 === "string") unclaim(a.key, e164);
 }

@@ -4,7 +4,6 @@
  * friendlyName update in place; delete releases the number.
  */
 import type * as pulumi from "@pulumi/pulumi";
-import { perAccount } from "../core/accounts.js";
 import { type Props, stripMeta, toE164 } from "../core/check.js";
 import { claim, unclaim } from "../core/claims.js";
 import { configure, exotelSettings } from "../core/config.js";
@@ -21,9 +20,10 @@ import {
   tookByLabel,
   wasTakenByLabel,
 } from "../core/labels.js";
+import { keepTookByLabel } from "../core/marks.js";
 import { messageOf, PartialSuccessError, UncertainPurchaseError, unlessGone } from "../core/outcome.js";
 import { poolFor } from "../core/pool.js";
-import { type PurchaseOutcome, purchase, release, responseTimeoutOverride } from "../core/purchase.js";
+import { type PurchaseOutcome, purchase, release } from "../core/purchase.js";
 import {
   placeholderId,
   reportNotHeld,
@@ -33,6 +33,7 @@ import {
   uncertainOf,
   vendorId,
 } from "../core/settle.js";
+import { vendorAccount } from "../core/vendor-account.js";
 import { checkKind, diffKind, KINDS, type ResourceKind } from "../registry.js";
 import {
   type ExotelAvailableNumber,
@@ -40,7 +41,7 @@ import {
   type ExotelNumber,
   type ExotelNumberAnswer,
   type ExotelNumberDetails,
-  exotelClient,
+  exotelClients,
   exotelNationalForm,
 } from "./client.js";
 import {
@@ -145,43 +146,30 @@ function urlsSent(p: { voiceUrl?: string | undefined; smsUrl?: string | undefine
 
 // ---- one client and one batched reader per account, shared by every resource in the process ----
 
-interface Account {
-  api: ExotelClient;
-  account: string;
-  reader: InventoryReader<ExotelNumber | ExotelNumberDetails | ExotelNumberAnswer>;
-  /** Numbers by E.164, for adoption: Exotel has no lookup by number, so adopting many shares walks. */
-  byNumber: InventoryReader<ExotelNumber>;
-  /** Numbers carrying an identity label (FriendlyName), from one walk per process. */
-  labels: LabelIndex<ExotelNumber>;
-}
+/** The account's client and readers, shared by every ExoPhone of the process. */
+type Account = ReturnType<typeof client>;
 
-function client(): Account {
-  const settings = exotelSettings();
-  const account = `exotel:${settings.baseUrl}:${settings.accountSid}`;
-  return perAccount(KIND, account, () => {
-    const responseMs = responseTimeoutOverride();
-    const api = exotelClient(responseMs === undefined ? settings : { ...settings, timeouts: { responseMs } });
-    return {
-      labels: new LabelIndex(
-        () => api.listNumbers({ pageSize: 100 }),
-        (n) => n.friendly_name,
-      ),
-      api,
-      account,
-      reader: new InventoryReader<ExotelNumber | ExotelNumberDetails | ExotelNumberAnswer>(
-        () => api.listNumberPages({ pageSize: 100 }),
-        (n) => n.sid,
-      ),
-      byNumber: new InventoryReader(
-        () => api.listNumberPages({ pageSize: 100 }),
-        (n) => toE164(n.phone_number) ?? n.phone_number,
-      ),
-    };
-  });
+function client() {
+  return vendorAccount(KIND, exotelClients, exotelSettings(), ({ api }) => ({
+    reader: new InventoryReader<ExotelNumber | ExotelNumberDetails | ExotelNumberAnswer>(
+      () => api.listPages({ pageSize: 100 }),
+      (n) => n.sid,
+    ),
+    /** Numbers by E.164, for adoption: Exotel has no lookup by number, so adopting many shares walks. */
+    byNumber: new InventoryReader(
+      () => api.listPages({ pageSize: 100 }),
+      (n: ExotelNumber) => toE164(n.phone_number) ?? n.phone_number,
+    ),
+    /** Numbers carrying an identity label (FriendlyName), from one walk per process. */
+    labels: new LabelIndex(
+      () => api.list({ pageSize: 100 }),
+      (n) => n.friendly_name,
+    ),
+  }));
 }
 
 async function findHeld(api: ExotelClient, e164: string): Promise<ExotelNumber | undefined> {
-  for await (const n of api.listNumbers({ pageSize: 100 })) if (toE164(n.phone_number) === e164) return n;
+  for await (const n of api.list({ pageSize: 100 })) if (toE164(n.phone_number) === e164) return n;
   return undefined;
 }
 
@@ -195,7 +183,7 @@ function rentOne(c: Account, e164: string, inputs: ExoPhoneInputs, label: string
   };
   return purchase({
     what: `Exotel rent of ${e164}`,
-    buy: () => c.api.rentNumber(params),
+    buy: () => c.api.rent(params),
     findHeld: () => findHeld(c.api, e164),
   });
 }
@@ -277,7 +265,7 @@ async function withRouting(
   const routing = inPlacePatch(D.rules, inputs, outs);
   if (Object.keys(routing).length === 0) return { id: sid, outs };
   try {
-    const updated = await c.api.updateNumber(sid, routing);
+    const updated = await c.api.update(sid, routing);
     return { id: sid, outs: outputsOf(updated, inputs, outs, urlsSent(routing)) };
   } catch (err) {
     throw new PartialSuccessError(
@@ -314,8 +302,8 @@ async function ownFromLabel(
   for (const n of await c.labels.take(label)) {
     const e164 = toE164(n.phone_number) ?? n.phone_number;
     if (inputs.phoneNumber !== undefined && e164 !== inputs.phoneNumber) continue;
-    if (!claim(c.account, e164)) continue;
-    tookByLabel(c.account, e164);
+    if (!claim(c.key, e164)) continue;
+    tookByLabel(c.key, e164);
     return n;
   }
   return undefined;
@@ -336,19 +324,18 @@ async function create(news: Props): Promise<pulumi.dynamic.CreateResult> {
 
   if (inputs.phoneNumber !== undefined) {
     const e164 = inputs.phoneNumber;
-    if (!claim(c.account, e164))
-      throw new Error(`${e164} is already declared by another ExoPhone in this stack`);
+    if (!claim(c.key, e164)) throw new Error(`${e164} is already declared by another ExoPhone in this stack`);
     let rented: PurchaseOutcome<ExotelNumber>;
     try {
       if (inputs.adopt) return await adopt(c, e164, inputs, news);
       rented = await rentOne(c, e164, inputs, label);
     } catch (err) {
-      unclaim(c.account, e164);
+      unclaim(c.key, e164);
       throw err;
     }
     if (rented.outcome === "uncertain") throw uncertainError(news, e164, inputs, rented.reason);
     if (rented.outcome === "bought") return created(c, rented.value, inputs, news);
-    unclaim(c.account, e164);
+    unclaim(c.key, e164);
     const held = await findHeld(c.api, e164).catch(() => undefined);
     if (held)
       throw new Error(
@@ -360,13 +347,13 @@ async function create(news: Props): Promise<pulumi.dynamic.CreateResult> {
   const criteria = criteriaOf(inputs);
   const numberOf = (a: ExotelAvailableNumber) => toE164(a.phone_number) ?? a.phone_number;
   const pool = poolFor(
-    c.account,
+    c.key,
     JSON.stringify(criteria.query),
     () => c.api.searchAvailableNumbers(criteria.query),
     numberOf,
   );
   const { value } = await rentFirst({
-    account: c.account,
+    account: c.key,
     pool,
     numberOf,
     maxCandidates: MAX_CANDIDATES,
@@ -401,8 +388,8 @@ function settled(c: Account, mark: UncertainMark): Promise<ExotelNumber | undefi
 
 async function settleRead(c: Account, mark: UncertainMark, props: Props): Promise<pulumi.dynamic.ReadResult> {
   const held = await settled(c, mark);
-  if (held) return { id: held.sid, props: outputsOf(held, props) };
-  unclaim(c.account, mark.number);
+  if (held) return { id: held.sid, props: keepTookByLabel(props, outputsOf(held, props)) };
+  unclaim(c.key, mark.number);
   reportNotHeld("ExoPhone", mark);
   return { id: "", props: {} };
 }
@@ -415,7 +402,7 @@ async function read(rawId: string, props: Props): Promise<pulumi.dynamic.ReadRes
   const e164 = typeof props.phoneNumber === "string" ? props.phoneNumber : undefined;
   const live = await c.reader.read(id, () => liveOf(c, id, e164));
   if (!live) return { id: "", props: {} };
-  return { id, props: outputsOf(live, props, props) };
+  return { id, props: keepTookByLabel(props, outputsOf(live, props, props)) };
 }
 
 const saidOnce = new Set<string>();
@@ -466,7 +453,7 @@ async function liveOf(
 ): Promise<ExotelNumber | ExotelNumberDetails | ExotelNumberAnswer | undefined> {
   const details = await detailsOf(c.api, sid, e164);
   if (details) return details;
-  const record = await unlessGone(c.api.getNumber(sid));
+  const record = await unlessGone(c.api.get(sid));
   if (record) {
     sayOnce(
       `v2-missing:${sid}`,
@@ -486,7 +473,7 @@ async function update(rawId: string, stored: Props, news: Props): Promise<pulumi
     // read, update and delete use the `sid` output).
     const held = await settled(c, mark);
     if (!held) {
-      unclaim(c.account, mark.number);
+      unclaim(c.key, mark.number);
       reportNotHeld("ExoPhone", mark);
       return { outs: (await create(news)).outs };
     }
@@ -497,13 +484,13 @@ async function update(rawId: string, stored: Props, news: Props): Promise<pulumi
   c.reader.invalidate(id);
   let outs: ExoPhoneOutputs;
   if (Object.keys(routing).length > 0) {
-    outs = outputsOf(await c.api.updateNumber(id, routing), inputs, olds, urlsSent(routing));
+    outs = outputsOf(await c.api.update(id, routing), inputs, olds, urlsSent(routing));
   } else {
     const e164 = typeof olds.phoneNumber === "string" ? olds.phoneNumber : undefined;
-    outs = outputsOf((await detailsOf(c.api, id, e164)) ?? (await c.api.getNumber(id)), inputs, olds);
+    outs = outputsOf((await detailsOf(c.api, id, e164)) ?? (await c.api.get(id)), inputs, olds);
   }
   // The mark of a create that took its number by its label stays (its delete must release it).
-  return { outs: stored[TOOK_BY_LABEL] === true ? { ...outs, [TOOK_BY_LABEL]: true } : outs };
+  return { outs: keepTookByLabel(stored, outs) };
 }
 
 async function del(rawId: string, props: Props): Promise<void> {
@@ -512,12 +499,12 @@ async function del(rawId: string, props: Props): Promise<void> {
   let id = vendorId(rawId, props.sid);
   if (mark) {
     const held = await findHeld(c.api, mark.number); // a failed look fails the delete: nothing is forgotten
-    unclaim(c.account, mark.number);
+    unclaim(c.key, mark.number);
     if (!held) return;
     id = held.sid;
   }
   const e164 = mark?.number ?? props.phoneNumber;
-  if (typeof e164 === "string" && wasTakenByLabel(c.account, e164, props)) {
+  if (typeof e164 === "string" && wasTakenByLabel(c.key, e164, props)) {
     // Replaced with unchanged inputs: the new resource took this number by its label; keep it.
     process.stderr.write(`ExoPhone: ${e164} is now held by its replacement; not released.\n`);
     return;
@@ -525,10 +512,10 @@ async function del(rawId: string, props: Props): Promise<void> {
   c.reader.invalidate(id);
   await release({
     what: `Exotel release of ${e164 ?? id}`,
-    release: () => c.api.releaseNumber(id),
-    isHeld: async () => (await unlessGone(c.api.getNumber(id))) !== undefined,
+    release: () => c.api.release(id),
+    isHeld: async () => (await unlessGone(c.api.get(id))) !== undefined,
   });
-  if (typeof e164 === "string") unclaim(c.account, e164);
+  if (typeof e164 === "string") unclaim(c.key, e164);
 }
 
 export const exoPhoneProvider = {

@@ -11,7 +11,6 @@
 import { randomUUID } from "node:crypto";
 import type * as pulumi from "@pulumi/pulumi";
 import { parsePhoneNumberFromString } from "libphonenumber-js";
-import { perAccount } from "../core/accounts.js";
 import { type Props, stripMeta, withPlus } from "../core/check.js";
 import { claim, isClaimed, unclaim } from "../core/claims.js";
 import { configure, plivoSettings, unlabelledWindowMs } from "../core/config.js";
@@ -29,22 +28,17 @@ import {
   unlabelledGuard,
   wasTakenByLabel,
 } from "../core/labels.js";
+import { keepTookByLabel } from "../core/marks.js";
 import { messageOf, PartialSuccessError, unlessGone } from "../core/outcome.js";
 import { type CandidatePool, poolFor } from "../core/pool.js";
-import {
-  purchase,
-  release,
-  responseTimeoutOverride,
-  settleOptions,
-  unlessRefused,
-} from "../core/purchase.js";
+import { purchase, release, settleOptions, unlessRefused } from "../core/purchase.js";
+import { vendorAccount } from "../core/vendor-account.js";
 import { checkKind, diffKind, KINDS, type ResourceKind } from "../registry.js";
 import {
   type PlivoAccountNumber,
   type PlivoAvailableNumber,
-  type PlivoClient,
   type PlivoOrderResult,
-  plivoClient,
+  plivoClients,
 } from "./client.js";
 import {
   callingCode,
@@ -130,37 +124,26 @@ function outputsOf(
 
 // ---- one client and one batched reader per account ----
 
-interface Account {
-  api: PlivoClient;
-  key: string;
-  reader: InventoryReader<PlivoAccountNumber>;
-  /** Numbers carrying an identity label (`alias`), from one walk per process. */
-  labels: LabelIndex<PlivoAccountNumber>;
-}
-function account(): Account {
-  const settings = plivoSettings();
-  const key = `plivo:${settings.baseUrl}:${settings.authId}`;
-  return perAccount(KIND, key, () => {
-    const responseMs = responseTimeoutOverride();
-    const api = plivoClient(responseMs === undefined ? settings : { ...settings, timeouts: { responseMs } });
-    return {
-      api,
-      key,
-      labels: new LabelIndex(
-        () => api.listNumbers({ pageSize: 20 }),
-        (n) => n.alias,
-        (n) => isBlankName(n.alias, "\u0000"),
-      ),
-      reader: new InventoryReader(
-        () => api.listNumberPages({ pageSize: 20 }),
-        (n) => n.number,
-      ),
-    };
-  });
+/** The account's client and readers, shared by every PlivoNumberOrder of the process. */
+type Account = ReturnType<typeof account>;
+
+function account() {
+  return vendorAccount(KIND, plivoClients, plivoSettings(), ({ api }) => ({
+    /** Numbers carrying an identity label (`alias`), from one walk per process. */
+    labels: new LabelIndex(
+      () => api.list({ pageSize: 20 }),
+      (n) => n.alias,
+      (n) => isBlankName(n.alias, "\u0000"),
+    ),
+    reader: new InventoryReader(
+      () => api.listPages({ pageSize: 20 }),
+      (n: PlivoAccountNumber) => n.number,
+    ),
+  }));
 }
 
 function getHeld(a: Account, number: string): Promise<PlivoAccountNumber | undefined> {
-  return unlessGone(a.api.getNumber(digits(number)));
+  return unlessGone(a.api.get(digits(number)));
 }
 
 /**
@@ -171,7 +154,7 @@ async function readHeld(a: Account, number: string): Promise<PlivoAccountNumber 
   return a.reader.read(digits(number), async () => {
     const one = await getHeld(a, number);
     if (one) return one;
-    for await (const n of a.api.listNumbers({ numberStartswith: digits(number) })) {
+    for await (const n of a.api.list({ numberStartswith: digits(number) })) {
       if (digits(n.number) === digits(number)) {
         console.log(
           `pulumi-phone-numbers: Plivo answered 404 for ${number} but the account's list holds it; kept`,
@@ -268,7 +251,7 @@ class Order {
       purchase<{ order?: PlivoOrderResult; held?: PlivoAccountNumber }>({
         what: `Plivo buy of ${e164}`,
         buy: async () => ({
-          order: await this.a.api.buyNumber(digits(e164), appId !== undefined ? { appId } : {}),
+          order: await this.a.api.rent({ number: digits(e164), ...(appId !== undefined && { appId }) }),
         }),
         findHeld: async () => {
           const held = await getHeld(this.a, e164);
@@ -307,7 +290,7 @@ class Order {
   async offered(e164: string): Promise<boolean> {
     const parsed = parsePhoneNumberFromString(e164);
     if (!parsed?.country) return false;
-    for await (const c of this.a.api.searchPhoneNumbers({
+    for await (const c of this.a.api.search({
       countryIso: parsed.country,
       pattern: parsed.nationalNumber,
       limit: 20,
@@ -333,7 +316,7 @@ class Order {
       JSON.stringify(query),
       async () => {
         const page: PlivoAvailableNumber[] = [];
-        for await (const c of this.a.api.searchPhoneNumbers(query)) {
+        for await (const c of this.a.api.search(query)) {
           page.push(c);
           if (page.length >= 20) break;
         }
@@ -423,7 +406,7 @@ class Order {
     const group = await this.a.api.getNumberGroup(groupId);
     const numberStartswith = `${callingCode(this.inputs.countryIso)}${group.prefix ?? ""}`;
     const heldBefore: string[] = [];
-    for await (const n of this.a.api.listNumbers({ numberStartswith, pageSize: 20 }))
+    for await (const n of this.a.api.list({ numberStartswith, pageSize: 20 }))
       heldBefore.push(withPlus(n.number));
     const appId = this.inputs.appId;
     let result: PlivoOrderResult;
@@ -481,7 +464,7 @@ class Order {
     for (const order of this.pendingOrders) {
       const mine = new Set([...this.details.map((d) => d.number), ...order.heldBefore]);
       let claimed = 0;
-      for await (const n of this.a.api.listNumbers({
+      for await (const n of this.a.api.list({
         numberStartswith: order.numberStartswith,
         pageSize: 20,
       })) {
@@ -520,7 +503,7 @@ class Order {
       if (alias !== undefined && d.alias !== alias) p.alias = alias;
       if (Object.keys(p).length === 0) continue;
       this.a.reader.invalidate(digits(d.number));
-      await unlessRefused(() => this.a.api.updateNumber(digits(d.number), p)); // a 429 is a refusal
+      await unlessRefused(() => this.a.api.update(digits(d.number), p)); // a 429 is a refusal
       this.details[idx] = {
         ...d,
         ...(p.appId !== undefined && { appId: p.appId }),
@@ -550,7 +533,7 @@ class Order {
         try {
           await release({
             what: `Plivo release of ${e164}`,
-            release: () => this.a.api.unrentNumber(digits(e164)),
+            release: () => this.a.api.release(digits(e164)),
             isHeld: async () => (await getHeld(this.a, e164)) !== undefined,
           });
         } catch (err) {
@@ -746,7 +729,7 @@ async function read(id: string, props: Props): Promise<pulumi.dynamic.ReadResult
   if (out.numbers.length === 0 && out.pendingNumbers.length === 0 && out.pendingOrders.length === 0) {
     return { id: "", props: {} };
   }
-  return { id, props: out };
+  return { id, props: keepTookByLabel(props, out) };
 }
 
 async function update(id: string, olds: Props, news: Props): Promise<pulumi.dynamic.UpdateResult> {
