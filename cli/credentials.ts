@@ -12,9 +12,9 @@ import {
   setConfigSource,
 } from "../provider/core/config.js";
 import { basicAuthSecrets } from "../provider/core/redact.js";
+import type { Vendor } from "../provider/registry.js";
 
-export const VENDORS = ["exotel", "plivo", "apifonica"] as const;
-export type Vendor = (typeof VENDORS)[number];
+export { VENDORS, type Vendor } from "../provider/registry.js";
 
 export type ExotelSettings = ReturnType<typeof exotelSettings>;
 export type PlivoSettings = ReturnType<typeof plivoSettings>;

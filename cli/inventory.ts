@@ -15,9 +15,11 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { parsePhoneNumberFromString } from "libphonenumber-js";
 import { Document } from "yaml";
+import type { Props } from "../provider/core/check.js";
 import { e164Of, withPlus } from "../provider/core/check.js";
 import { isLabel, type LabelledNumber, labelled } from "../provider/core/labels.js";
 import { redactor } from "../provider/core/redact.js";
+import { ALL_KINDS, adoptionEntry, kindsOf, type ResourceKind } from "../provider/registry.js";
 import type {
   ApifonicaNumberEntryFields,
   ExotelEntryFields,
@@ -59,111 +61,124 @@ export interface HeldNumber {
 const e164 = (n: string) => e164Of(n) ?? withPlus(n);
 const nameFor = (vendor: Vendor, number: string) => `${vendor}-${number.replace(/^\+/, "")}`;
 const DEFAULT_APPS = new Set(["", "default_call_app_sid", "default_msg_app_sid"]);
-const held = (
-  vendor: Vendor,
-  number: string,
-  entry: HeldNumber["entry"],
-  rental?: string,
-  currency?: string,
-  name?: string | null,
-): HeldNumber => ({
-  vendor,
-  number,
-  name: nameFor(vendor, number),
-  entry,
-  ...(rental !== undefined && { monthlyRental: rental }),
-  ...(currency !== undefined && { currency }),
-  ...(isLabel(name) && { label: labelled(number, name) }),
-});
+/** An application SID a number really links to (not the account's default). */
+const linkedApp = (sid: string | null | undefined) => (sid && !DEFAULT_APPS.has(sid) ? sid : undefined);
 
-async function exotelHeld(s: VendorSettings & { vendor: "exotel" }, tick: () => void): Promise<HeldNumber[]> {
-  const out: HeldNumber[] = [];
+/** The kind an exported number of `vendor` adopts (the one with an exact number). */
+function adoptingKind(vendor: Vendor): ResourceKind {
+  const kind = kindsOf(vendor).find((k) => k.exact);
+  if (!kind) throw new Error(`${vendor} has no kind that adopts a number`);
+  return kind;
+}
+
+/** What the export reads of one held number: the live values of its kind's exported fields, and more. */
+interface Live {
+  number: string;
+  /** The live values, under the inputs' names; the registry picks the exported ones. */
+  values: Props;
+  /** Fields the entry needs besides them (Plivo's `countryIso`). */
+  base?: Props;
+  rental?: string | undefined;
+  currency?: string | undefined;
+  /** The vendor-side text an identity label may be written in. */
+  labelText?: string | null | undefined;
+}
+
+function heldOf(vendor: Vendor, live: Live): HeldNumber {
+  const number = e164(live.number);
+  return {
+    vendor,
+    number,
+    name: nameFor(vendor, number),
+    entry: adoptionEntry(
+      adoptingKind(vendor),
+      number,
+      live.values,
+      isLabel,
+      live.base,
+    ) as HeldNumber["entry"],
+    ...(live.rental !== undefined && { monthlyRental: live.rental }),
+    ...(live.currency !== undefined && { currency: live.currency }),
+    ...(isLabel(live.labelText) && { label: labelled(number, live.labelText) }),
+  };
+}
+
+async function* exotelHeld(s: VendorSettings & { vendor: "exotel" }): AsyncIterable<HeldNumber> {
   const { exotelClient } = await import("../provider/exotel/client.js");
-  for await (const n of exotelClient(s.settings).listNumbers({ pageSize: 100 })) {
-    const number = e164(n.phone_number);
-    const entry: ExotelEntryFields = { phoneNumber: number, adopt: true };
-    if (n.friendly_name && !isLabel(n.friendly_name)) entry.friendlyName = n.friendly_name;
-    if (n.voice_url) entry.voiceUrl = n.voice_url;
-    if (n.sms_url) entry.smsUrl = n.sms_url;
-    out.push(held("exotel", number, entry, n.rental_price, n.currency, n.friendly_name));
-    tick();
-  }
-  return out;
+  for await (const n of exotelClient(s.settings).list({ pageSize: 100 }))
+    yield heldOf("exotel", {
+      number: n.phone_number,
+      values: { friendlyName: n.friendly_name, voiceUrl: n.voice_url, smsUrl: n.sms_url },
+      rental: n.rental_price,
+      currency: n.currency,
+      labelText: n.friendly_name,
+    });
 }
 
-async function plivoHeld(s: VendorSettings & { vendor: "plivo" }, tick: () => void): Promise<HeldNumber[]> {
-  const out: HeldNumber[] = [];
+async function* plivoHeld(s: VendorSettings & { vendor: "plivo" }): AsyncIterable<HeldNumber> {
   const { plivoClient } = await import("../provider/plivo/client.js");
-  for await (const n of plivoClient(s.settings).listNumbers()) {
-    const number = e164(n.number);
-    const country = parsePhoneNumberFromString(number)?.country ?? "US";
+  for await (const n of plivoClient(s.settings).list()) {
     // One order per number: the simplest mapping that stays stable as numbers come and go.
-    const entry: PlivoEntryFields = { countryIso: country, numbers: [number], adopt: true };
+    const countryIso = parsePhoneNumberFromString(e164(n.number))?.country ?? "US";
     const appId = /\/Application\/([^/]+)\/?$/.exec(n.application ?? "")?.[1];
-    if (appId) entry.appId = appId;
-    if (n.alias && !isLabel(n.alias)) entry.alias = n.alias;
-    out.push(held("plivo", number, entry, n.monthly_rental_rate, "USD", n.alias));
-    tick();
+    yield heldOf("plivo", {
+      number: n.number,
+      values: { appId, alias: n.alias },
+      base: { countryIso },
+      rental: n.monthly_rental_rate,
+      currency: "USD",
+      labelText: n.alias,
+    });
   }
-  return out;
 }
 
-async function apifonicaHeld(
-  s: VendorSettings & { vendor: "apifonica" },
-  tick: () => void,
-): Promise<HeldNumber[]> {
+async function* apifonicaHeld(s: VendorSettings & { vendor: "apifonica" }): AsyncIterable<HeldNumber> {
   const { apifonicaClient } = await import("../provider/apifonica/client.js");
   const api = apifonicaClient(s.settings);
   const costs = new Map<string, { monthly: string; currency: string }>();
   for await (const c of api.listNumberCosts()) {
     costs.set(c.number_sid, { monthly: c.monthly_price, currency: c.currency });
   }
-  const out: HeldNumber[] = [];
-  for await (const n of api.listNumbers()) {
-    const number = e164(n.number);
-    const entry: ApifonicaNumberEntryFields = { number, adopt: true };
-    // Applications are not adopted: the number keeps the literal SID of the one it links to.
-    if (n.call_app_sid && !DEFAULT_APPS.has(n.call_app_sid)) entry.callAppSid = n.call_app_sid;
-    if (n.msg_app_sid && !DEFAULT_APPS.has(n.msg_app_sid)) entry.msgAppSid = n.msg_app_sid;
-    if (n.mode) entry.mode = n.mode as NonNullable<ApifonicaNumberEntryFields["mode"]>;
+  for await (const n of api.list()) {
     const cost = costs.get(n.number_sid);
-    out.push(held("apifonica", number, entry, cost?.monthly, cost?.currency, n.name));
-    tick();
+    yield heldOf("apifonica", {
+      number: n.number,
+      // Applications are not adopted: the number keeps the literal SID of the one it links to.
+      values: { callAppSid: linkedApp(n.call_app_sid), msgAppSid: linkedApp(n.msg_app_sid), mode: n.mode },
+      rental: cost?.monthly,
+      currency: cost?.currency,
+      labelText: n.name,
+    });
   }
-  return out;
+}
+
+function heldNumbersOf(s: VendorSettings): AsyncIterable<HeldNumber> {
+  if (s.vendor === "exotel") return exotelHeld(s);
+  if (s.vendor === "plivo") return plivoHeld(s);
+  return apifonicaHeld(s);
 }
 
 /** Every number the account of `s` holds, in number order; `progress` hears every 500th. */
 export async function listHeldNumbers(s: VendorSettings, progress?: Progress): Promise<HeldNumber[]> {
-  let count = 0;
-  const tick = () => {
-    count++;
-    if (progress && count % 500 === 0) progress(`${s.vendor}: ${count} numbers read`);
-  };
-  const out =
-    s.vendor === "exotel"
-      ? await exotelHeld(s, tick)
-      : s.vendor === "plivo"
-        ? await plivoHeld(s, tick)
-        : await apifonicaHeld(s, tick);
+  const out: HeldNumber[] = [];
+  for await (const h of heldNumbersOf(s)) {
+    out.push(h);
+    if (progress && out.length % 500 === 0) progress(`${s.vendor}: ${out.length} numbers read`);
+  }
   return out.sort((a, b) => a.number.localeCompare(b.number));
 }
 
-/** An inventory (file shape) adopting the given held numbers. */
+/** An inventory (file shape) adopting the given held numbers, its sections in the registry's order. */
 export function inventoryOf(held: HeldNumber[]): InventoryFile {
-  const exotel: Record<string, ExotelEntryFields> = {};
-  const plivo: Record<string, PlivoEntryFields> = {};
-  const apifonica: Record<string, ApifonicaNumberEntryFields> = {};
-  for (const h of held) {
-    if (h.vendor === "exotel") exotel[h.name] = h.entry as ExotelEntryFields;
-    else if (h.vendor === "plivo") plivo[h.name] = h.entry as PlivoEntryFields;
-    else apifonica[h.name] = h.entry as ApifonicaNumberEntryFields;
+  const file: Record<string, Record<string, unknown>> = {};
+  for (const kind of ALL_KINDS) {
+    const entries = held.filter((h) => h.vendor === kind.vendor && kind.exact);
+    if (entries.length === 0) continue;
+    const [top, sub] = kind.section;
+    const named = Object.fromEntries(entries.map((h) => [h.name, h.entry]));
+    file[top] = sub === undefined ? named : { ...file[top], [sub]: named };
   }
-  const file: InventoryFile = {};
-  if (Object.keys(exotel).length) file.exotel = exotel;
-  if (Object.keys(plivo).length) file.plivo = plivo;
-  if (Object.keys(apifonica).length) file.apifonica = { numbers: apifonica };
-  return file;
+  return file as InventoryFile;
 }
 
 /** The YAML text of an inventory, with the editor schema comment pointing at `schemaRef`. */
