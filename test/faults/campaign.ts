@@ -178,6 +178,7 @@ interface Slot {
 
 export type FailureClass =
   | "number in no state"
+  | "number in two states"
   | "double purchase"
   | "non-converging rerun"
   | "swallowed delete error"
@@ -190,6 +191,7 @@ export type FailureClass =
 /** What must never happen. */
 export const INVARIANTS: readonly FailureClass[] = [
   "number in no state",
+  "number in two states",
   "double purchase",
   "non-converging rerun",
   "swallowed delete error",
@@ -326,6 +328,15 @@ export function heldIn(value: unknown, out = new Set<string>()): Set<string> {
   } else if (Array.isArray(value)) for (const v of value) heldIn(v, out);
   else if (value && typeof value === "object") for (const v of Object.values(value)) heldIn(v, out);
   return out;
+}
+
+/**
+ * The numbers a record owns: every number in its outputs except a pending Plivo group order's
+ * `heldBefore` (numbers the account held before that order: other records' numbers, not this one's).
+ */
+export function ownedIn(outs: Props, out = new Set<string>()): Set<string> {
+  const { pendingOrders: _before, ...rest } = outs;
+  return heldIn(rest, out);
 }
 
 interface Holdings {
@@ -559,8 +570,20 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRes
   async function checkHeldInState(phase: string, cls: FailureClass): Promise<number> {
     const held = await holdings();
     const inState = new Set<string>();
-    for (const s of slots) if (s.state) heldIn(s.state.outs, inState);
+    for (const s of slots) if (s.state) ownedIn(s.state.outs, inState);
     let lost = 0;
+    // A number two records name: one's delete would release the other's number.
+    const owners = new Map<string, Slot[]>();
+    for (const s of slots)
+      if (s.state && s.kind !== "apifonica-application")
+        for (const n of ownedIn(s.state.outs)) if (held.has(n)) owners.set(n, [...(owners.get(n) ?? []), s]);
+    for (const [n, o] of owners)
+      if (o.length > 1)
+        fail(
+          "number in two states",
+          o[0]!,
+          `${phase}: ${n} is named by ${o.map((s) => `${s.name} ${JSON.stringify(s.state?.outs).slice(0, 400)}`).join(" AND ")}`,
+        );
     for (const [n, vendor] of held) {
       if (inState.has(n) || orphans.has(n)) continue;
       orphans.add(n);
@@ -594,7 +617,10 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRes
     let k = 0;
     for (const vendor of ["exotel", "plivo", "apifonica"] as const) {
       for (const o of OPERATIONS[vendor]) {
-        for (const kind of options.kinds) {
+        // The sandbox tries rules in order and fires at most one per request, so the kinds take turns
+        // at being first (a kind listed late would otherwise fire less often than one listed early).
+        const shift = round % options.kinds.length;
+        for (const kind of [...options.kinds.slice(shift), ...options.kinds.slice(0, shift)]) {
           const base =
             typeof options.probability === "number" ? options.probability : (options.probability[kind] ?? 0);
           const probability = base > 0 ? (options.opProbability?.[o.op] ?? base) : 0;
@@ -682,7 +708,7 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRes
     // held = declared, per vendor and kind
     const held = await holdings();
     const inState = new Set<string>();
-    for (const s of slots) if (s.state && s.declared) heldIn(s.state.outs, inState);
+    for (const s of slots) if (s.state && s.declared) ownedIn(s.state.outs, inState);
     for (const kindGroup of [
       "exophone",
       "plivo-number-order",
@@ -707,12 +733,29 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRes
         );
         excessSeen.set(kindGroup, excess);
       }
-      if (heldHere < declared)
+      if (heldHere < declared) {
+        // Name the records short of what they declare, and numbers two records both name.
+        const heldSet = new Set(ofKind.map(([n]) => n));
+        const owners = new Map<string, string[]>();
+        const short: string[] = [];
+        for (const s of group.filter((g) => g.declared)) {
+          const mine = s.state ? [...ownedIn(s.state.outs)].filter((n) => heldSet.has(n)) : [];
+          for (const n of mine) owners.set(n, [...(owners.get(n) ?? []), s.name]);
+          if (mine.length < declaredCount(s))
+            short.push(
+              `${s.name} holds ${mine.length}: ${JSON.stringify(s.state?.outs ?? null).slice(0, 600)}`,
+            );
+        }
+        const shared = [...owners]
+          .filter(([, o]) => o.length > 1)
+          .map(([n, o]) => `${n} in ${o.join(" and ")}`);
         fail(
           "non-converging rerun",
           group[0]!,
-          `${kindGroup}: ${heldHere} held in state for ${declared} declared after a clean rerun`,
+          `${kindGroup}: ${heldHere} held in state for ${declared} declared after a clean rerun` +
+            `${shared.length > 0 ? `; named twice: ${shared.join(", ")}` : ""}; short: ${short.join(" | ")}`,
         );
+      }
     }
     await checkHeldInState("after the clean rerun", "number in no state");
   }
