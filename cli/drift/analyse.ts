@@ -6,7 +6,7 @@
  */
 import { isUnknown, type Props } from "../../provider/core/check.js";
 import { deepEqual } from "../../provider/core/diff.js";
-import type { Vendor } from "../credentials.js";
+import { ALL_KINDS, type ResourceKind, type Vendor } from "../../provider/registry.js";
 import type { HeldNumber } from "../inventory.js";
 import { add, formatMoney as formatMicros, type Money, micros } from "./money.js";
 import {
@@ -22,12 +22,13 @@ import {
 
 export { nameOf, type PreviewJson, type PreviewStep, type ResourceState } from "./steps.js";
 
-export const KINDS: Record<string, { kind: string; vendor: Vendor }> = {
-  ExoPhone: { kind: "exophone", vendor: "exotel" },
-  PlivoNumberOrder: { kind: "plivo-number-order", vendor: "plivo" },
-  ApifonicaNumber: { kind: "apifonica-number", vendor: "apifonica" },
-  ApifonicaApplication: { kind: "apifonica-application", vendor: "apifonica" },
-};
+/** The registered kinds by their type name (`ExoPhone`), as the state and the preview spell them. */
+const BY_TYPE: ReadonlyMap<string, ResourceKind> = new Map(ALL_KINDS.map((k) => [k.typeName, k]));
+/** The descriptor of a type name {@link typeOfState} returned. */
+const kindOfType = (type: string): ResourceKind => BY_TYPE.get(type)!;
+/** The vendor of a type name {@link typeOfState} returned. */
+const vendorOf = (type: string): Vendor => kindOfType(type).vendor;
+
 export const TYPE_PREFIX = "pulumi-nodejs:dynamic/phone-numbers:";
 
 export interface DriftRow {
@@ -80,7 +81,7 @@ export interface StackReport {
 
 export function typeOfState(type: string | undefined): string | undefined {
   const t = type ?? "";
-  return t.startsWith(TYPE_PREFIX) && KINDS[t.slice(TYPE_PREFIX.length)]
+  return t.startsWith(TYPE_PREFIX) && BY_TYPE.has(t.slice(TYPE_PREFIX.length))
     ? t.slice(TYPE_PREFIX.length)
     : undefined;
 }
@@ -88,17 +89,13 @@ function typeOf(s: PreviewStep): string | undefined {
   return typeOfState(s.newState?.type ?? s.oldState?.type ?? urnTypeOf(s.urn));
 }
 
+/** The numbers a resource's outputs hold: its kind's number output, and a Plivo order's pending ones. */
 export function numbersOf(type: string, outputs: Props | undefined): string[] {
   const o = outputs ?? {};
-  if (type === "ExoPhone") return typeof o.phoneNumber === "string" ? [o.phoneNumber] : [];
-  if (type === "ApifonicaNumber") return typeof o.number === "string" ? [o.number] : [];
-  if (type === "PlivoNumberOrder") {
-    return [
-      ...(Array.isArray(o.numbers) ? o.numbers : []),
-      ...(Array.isArray(o.pendingNumbers) ? o.pendingNumbers : []),
-    ].filter((n): n is string => typeof n === "string");
-  }
-  return [];
+  const numberOutput = BY_TYPE.get(type)?.numberOutput;
+  if (numberOutput === undefined) return [];
+  const pending = type === "PlivoNumberOrder" && Array.isArray(o.pendingNumbers) ? o.pendingNumbers : [];
+  return [o[numberOutput], pending].flat().filter((n): n is string => typeof n === "string");
 }
 
 /** The numbers a stack's state holds (from `pulumi stack export` or the preview's refresh steps). */
@@ -108,7 +105,7 @@ export function managedOf(stack: string, resources: ResourceState[]): ManagedNum
     const type = typeOfState(r.type);
     if (!type || !r.urn) continue;
     for (const number of numbersOf(type, r.outputs))
-      out.push({ vendor: KINDS[type]!.vendor, number, stack, resource: nameOf(r.urn) });
+      out.push({ vendor: vendorOf(type), number, stack, resource: nameOf(r.urn) });
   }
   return out;
 }
@@ -118,7 +115,7 @@ export function managedOf(stack: string, resources: ResourceState[]): ManagedNum
  * (asked one field at a time); where they cannot decide, compared as data (steps.ts).
  */
 async function driftedFields(type: string, id: string, live: Props, git: Props): Promise<string[]> {
-  const kind = KINDS[type]!.kind;
+  const { kind } = kindOfType(type);
   const { provider } = await import("../../provider/index.js");
   const out: string[] = [];
   for (const [field, value] of Object.entries(git)) {
@@ -227,7 +224,7 @@ class StackAnalysis {
       resource: nameOf(s.urn),
       type,
       numbers: only ?? numbersOf(type, state?.outputs),
-      vendor: KINDS[type]!.vendor,
+      vendor: vendorOf(type),
       ...(r.micros !== undefined && { monthlyRental: formatMicros(r.micros), currency: r.currency! }),
       ...(detail !== undefined && { detail }),
     };
@@ -336,7 +333,7 @@ function onCreate(a: StackAnalysis, s: PreviewStep, type: string): void {
       resource: name,
       type,
       numbers: [],
-      vendor: KINDS[type]!.vendor,
+      vendor: vendorOf(type),
     };
     a.report.purchases.push({ ...row, detail: summary(type, s.newState?.inputs) });
     a.report.changeUnknown.push(`${name} (new entry)`);
@@ -382,16 +379,16 @@ export async function analyseStack(
   for (const st of current) {
     const type = typeOfState(st.type);
     if (!type) continue;
-    if (!a.report.vendors.includes(KINDS[type]!.vendor)) a.report.vendors.push(KINDS[type]!.vendor);
+    if (!a.report.vendors.includes(vendorOf(type))) a.report.vendors.push(vendorOf(type));
     if (type === "ApifonicaApplication") continue;
     const r = a.rentalOf(type, st.outputs);
-    if (r.micros !== undefined && r.currency) add(a.report.rental, KINDS[type]!.vendor, r.currency, r.micros);
+    if (r.micros !== undefined && r.currency) add(a.report.rental, vendorOf(type), r.currency, r.micros);
     else a.report.rentalUnknown.push(nameOf(st.urn));
   }
   for (const s of steps) {
     const type = typeOf(s);
-    if (type && s.op === "create" && !a.report.vendors.includes(KINDS[type]!.vendor))
-      a.report.vendors.push(KINDS[type]!.vendor);
+    if (type && s.op === "create" && !a.report.vendors.includes(vendorOf(type)))
+      a.report.vendors.push(vendorOf(type));
   }
   return a.report;
 }
@@ -401,7 +398,7 @@ export function vendorsOfPreview(preview: PreviewJson): Vendor[] {
   const out = new Set<Vendor>();
   for (const s of preview.steps ?? []) {
     const type = typeOf(s);
-    if (type) out.add(KINDS[type]!.vendor);
+    if (type) out.add(vendorOf(type));
   }
   return [...out];
 }
