@@ -4,18 +4,12 @@
  * `/balance/numbers` cost list. A number shows its linked applications' controller and method.
  */
 import { STATUS_CODES } from "node:http";
-import { APIFONICA_TYPES, type ApifonicaNumber, type Catalog } from "./catalog.js";
+import { APIFONICA_TYPES, type ApifonicaNumber, catalogEntry } from "./catalog.js";
 import { APIFONICA_COUNTRIES } from "./catalog-data.js";
-import {
-  parseJsonBody,
-  type ResolvedAccount,
-  type VendorModule,
-  type VendorRequest,
-  type VendorResponse,
-} from "./http.js";
-import type { ApifonicaApp, ApifonicaRented, SandboxState } from "./state.js";
+import { parseJsonBody, type ResolvedAccount, type VendorRequest, type VendorResponse } from "./http.js";
+import type { ApifonicaApp, ApifonicaRented } from "./state.js";
 import { apifonicaDate, hashHex, parseBool, parseIntStrict, uuidFromHex } from "./util.js";
-import { Variants } from "./variants.js";
+import { accountInPath, VendorApi } from "./vendor.js";
 
 const SEARCH_MAX = 10;
 const LIMIT_MAX = 20;
@@ -104,19 +98,12 @@ interface Cursor {
   filters: URLSearchParams;
 }
 
-export class ApifonicaApi implements VendorModule {
+export class ApifonicaApi extends VendorApi {
   private readonly cursors = new Map<string, Cursor>();
   private cursorCounter = 0;
 
-  constructor(
-    private readonly catalog: Catalog,
-    private readonly state: SandboxState,
-    private readonly variants: Variants = new Variants([]),
-  ) {}
-
   pathAccount(req: VendorRequest): string | undefined {
-    const [v, acc, id] = req.segments;
-    return v === "v2" && acc === "accounts" && id ? id : undefined;
+    return accountInPath(req, "v2", "accounts");
   }
 
   error(_req: VendorRequest, status: number, message: string): VendorResponse {
@@ -264,10 +251,7 @@ export class ApifonicaApi implements VendorModule {
   }
 
   private entry(r: ApifonicaRented): ApifonicaNumber {
-    const n = this.catalog.apifonicaByDigits.get(r.digits);
-    if (!n)
-      throw new Error(`rented Apifonica number ${r.digits} is not in the catalog (state from another seed?)`);
-    return n;
+    return catalogEntry(this.catalog.apifonicaByDigits, r.digits, "Apifonica");
   }
 
   /** The rented-number object as the list documents it, plus `name`. */

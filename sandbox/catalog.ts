@@ -212,6 +212,14 @@ function apifonicaCatalog(seed: number): ApifonicaNumber[] {
 
 // ---------------------------------------------------------------------------------------------------
 
+/** The catalog entry of a rented number; a number from another seed's state is an error. */
+export function catalogEntry<T>(index: ReadonlyMap<string, T>, number: string, vendor: string): T {
+  const entry = index.get(number);
+  if (!entry)
+    throw new Error(`rented ${vendor} number ${number} is not in the catalog (state from another seed?)`);
+  return entry;
+}
+
 export interface PlivoNumberRef {
   group: PlivoGroup;
   index: number;

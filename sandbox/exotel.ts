@@ -2,18 +2,13 @@
  * Exotel ExoPhone APIs: v2_beta AvailablePhoneNumbers and IncomingPhoneNumbers (form bodies, RestException
  * errors), plus the v2 `incoming-phone-numbers/<sid>` details with `connectivity` (v2 envelope errors).
  */
-import { type Catalog, EXOTEL_TYPES, type ExotelNumber, type ExotelType } from "./catalog.js";
+import { catalogEntry, EXOTEL_TYPES, type ExotelNumber } from "./catalog.js";
 import { CIRCLES, EXOTEL_COUNTRIES } from "./catalog-data.js";
-import {
-  parseFormBody,
-  type ResolvedAccount,
-  type VendorModule,
-  type VendorRequest,
-  type VendorResponse,
-} from "./http.js";
-import type { ExotelRented, SandboxState } from "./state.js";
+import { parseFormBody, type ResolvedAccount, type VendorRequest, type VendorResponse } from "./http.js";
+import type { ExotelRented } from "./state.js";
 import { exotelDate, hashHex, parseIntStrict, randomHex, rfc3339 } from "./util.js";
-import { rewriteExotelUrl, Variants } from "./variants.js";
+import { rewriteExotelUrl } from "./variants.js";
+import { accountInPath, VendorApi } from "./vendor.js";
 
 const SEARCH_MAX = 50;
 const PAGE_SIZE_DEFAULT = 50;
@@ -60,18 +55,9 @@ function v2Error(req: VendorRequest, status: number, message: string): VendorRes
   };
 }
 
-export class ExotelApi implements VendorModule {
-  constructor(
-    private readonly catalog: Catalog,
-    private readonly state: SandboxState,
-    private readonly variants: Variants = new Variants([]),
-  ) {}
-
+export class ExotelApi extends VendorApi {
   pathAccount(req: VendorRequest): string | undefined {
-    const [v, accounts, sid] = req.segments;
-    if (v === "v2_beta" && accounts === "Accounts" && sid) return sid;
-    if (v === "v2" && accounts === "accounts" && sid) return sid;
-    return undefined;
+    return accountInPath(req, "v2_beta", "Accounts") ?? accountInPath(req, "v2", "accounts");
   }
 
   error(req: VendorRequest, status: number, message: string): VendorResponse {
@@ -291,10 +277,7 @@ export class ExotelApi implements VendorModule {
   }
 
   private entry(r: ExotelRented): ExotelNumber {
-    const n = this.catalog.exotelByE164.get(r.e164);
-    if (!n)
-      throw new Error(`rented Exotel number ${r.e164} is not in the catalog (state from another seed?)`);
-    return n;
+    return catalogEntry(this.catalog.exotelByE164, r.e164, "Exotel");
   }
 
   /** The get-one and update answer: the full object, or under `exotel-abridged-answers` the 2026 pages' subset. */
@@ -316,15 +299,7 @@ export class ExotelApi implements VendorModule {
       friendly_name: r.friendlyName,
       phone_number: r.e164,
       capabilities: { voice: true, sms: n.sms },
-      country: n.country,
-      region: n.region,
-      one_time_price: n.oneTimePrice,
-      rental_price: n.rentalPrice,
-      incoming_rate: n.incomingRate,
-      incoming_pulse: n.incomingPulse,
-      currency: n.currency,
-      number_type: n.type,
-      vanity_number: n.vanity,
+      ...catalogFields(n, true),
       voice_url: r.voiceUrl,
       sms_url: r.smsUrl,
       uri: `/v2_beta/Accounts/${r.accountSid}/IncomingPhoneNumbers/${r.sid}`,
@@ -397,15 +372,7 @@ export class ExotelApi implements VendorModule {
               account_sid: r.accountSid,
               phone_number: r.e164,
               capabilities: n.sms ? { voice: true, sms: true } : { voice: true },
-              country: n.country,
-              region: n.region,
-              one_time_price: n.oneTimePrice,
-              rental_price: n.rentalPrice,
-              incoming_rate: n.incomingRate,
-              incoming_pulse: n.incomingPulse,
-              currency: n.currency,
-              number_type: n.type,
-              vanity_number: n.vanity,
+              ...catalogFields(n, true),
               voice_url: r.voiceUrl,
               sms_url: r.smsUrl,
               uri: `/v2/accounts/${r.accountSid}/incoming-phone-numbers/${v2Sid}`,
@@ -423,13 +390,21 @@ function availableObject(n: ExotelNumber) {
     friendly_name: n.e164,
     phone_number: n.e164,
     capabilities: { sms: n.sms, voice: true },
+    ...catalogFields(n, false),
+  };
+}
+
+/** What the catalog says of a number, in the documented key order (the search's objects have no currency). */
+function catalogFields(n: ExotelNumber, currency: boolean) {
+  return {
     country: n.country,
     region: n.region,
     one_time_price: n.oneTimePrice,
     rental_price: n.rentalPrice,
     incoming_rate: n.incomingRate,
     incoming_pulse: n.incomingPulse,
-    number_type: n.type as ExotelType,
+    ...(currency ? { currency: n.currency } : {}),
+    number_type: n.type,
     vanity_number: n.vanity,
   };
 }

@@ -3,18 +3,18 @@
  * PhoneNumber (search, buy) and Number (list, get, update, unrent). Regulated countries (FR, DE)
  * answer orders with `pending`; the numbers arrive when the order is completed through the admin API.
  */
-import type { Catalog, PlivoGroup } from "./catalog.js";
+import { catalogEntry, type PlivoGroup } from "./catalog.js";
 import {
   keptQuery,
   parseJsonBody,
   type ResolvedAccount,
-  type VendorModule,
   type VendorRequest,
   type VendorResponse,
 } from "./http.js";
-import type { PlivoOrder, PlivoRented, SandboxState } from "./state.js";
+import type { PlivoOrder, PlivoRented } from "./state.js";
 import { addOneMonth, hashHex, parseIntStrict, plivoDate, randomId, uuidFromHex } from "./util.js";
-import { plivoDefaultAppId, Variants } from "./variants.js";
+import { plivoDefaultAppId } from "./variants.js";
+import { accountInPath, VendorApi } from "./vendor.js";
 
 const LIMIT_MAX = 20;
 
@@ -77,16 +77,21 @@ function parsePaging(req: VendorRequest): Paging | string {
   return { limit, offset };
 }
 
-export class PlivoApi implements VendorModule {
-  constructor(
-    private readonly catalog: Catalog,
-    private readonly state: SandboxState,
-    private readonly variants: Variants = new Variants([]),
-  ) {}
+/** The `services` filter and the paging of a search or list, or the 400 answer. */
+function servicesAndPaging(
+  req: VendorRequest,
+): { services: Services | undefined; page: Paging } | VendorResponse {
+  const services = parseServices(req.query.get("services"));
+  if (services === null)
+    return err(400, "services must be voice, sms, mms or a comma-separated list of them");
+  const page = parsePaging(req);
+  if (typeof page === "string") return err(400, page);
+  return { services, page };
+}
 
+export class PlivoApi extends VendorApi {
   pathAccount(req: VendorRequest): string | undefined {
-    const [v, acc, id] = req.segments;
-    return v === "v1" && acc === "Account" && id ? id : undefined;
+    return accountInPath(req, "v1", "Account");
   }
 
   error(_req: VendorRequest, status: number, message: string): VendorResponse {
@@ -189,11 +194,9 @@ export class PlivoApi implements VendorModule {
     }
     const prefix = q.get("prefix") ?? "";
     if (prefix && !/^\d{1,5}$/.test(prefix)) return err(400, "prefix must be numeric with at most 5 digits");
-    const services = parseServices(q.get("services"));
-    if (services === null)
-      return err(400, "services must be voice, sms, mms or a comma-separated list of them");
-    const page = parsePaging(req);
-    if (typeof page === "string") return err(400, page);
+    const filter = servicesAndPaging(req);
+    if ("status" in filter) return filter;
+    const { services, page } = filter;
     const region = type === "local" ? (q.get("region") ?? "") : "";
     const matches: unknown[] = [];
     for (const g of this.catalog.plivoGroups) {
@@ -329,11 +332,9 @@ export class PlivoApi implements VendorModule {
     }
     const pattern = q.get("pattern") ?? "";
     if (pattern && !/^\d{1,15}$/.test(pattern)) return err(400, "pattern must be digits");
-    const services = parseServices(q.get("services"));
-    if (services === null)
-      return err(400, "services must be voice, sms, mms or a comma-separated list of them");
-    const page = parsePaging(req);
-    if (typeof page === "string") return err(400, page);
+    const filter = servicesAndPaging(req);
+    if ("status" in filter) return filter;
+    const { services, page } = filter;
     const region = q.get("region") ?? "";
     const objects: unknown[] = [];
     let total = 0;
@@ -423,11 +424,9 @@ export class PlivoApi implements VendorModule {
     }
     const startsWith = (q.get("number_startswith") ?? "").replace(/^\+/, "");
     const alias = q.get("alias");
-    const services = parseServices(q.get("services"));
-    if (services === null)
-      return err(400, "services must be voice, sms, mms or a comma-separated list of them");
-    const page = parsePaging(req);
-    if (typeof page === "string") return err(400, page);
+    const filter = servicesAndPaging(req);
+    if ("status" in filter) return filter;
+    const { services, page } = filter;
     const matches = [...this.state.plivo.values()]
       .filter((r) => {
         if (r.authId !== account.id) return false;
@@ -444,10 +443,7 @@ export class PlivoApi implements VendorModule {
   }
 
   private group(number: string): PlivoGroup {
-    const ref = this.catalog.plivoByNumber.get(number);
-    if (!ref)
-      throw new Error(`rented Plivo number ${number} is not in the catalog (state from another seed?)`);
-    return ref.group;
+    return catalogEntry(this.catalog.plivoByNumber, number, "Plivo").group;
   }
 
   /** The AccountPhoneNumber object (list item; GET one adds `api_id`). */
