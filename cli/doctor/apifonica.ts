@@ -5,25 +5,19 @@ import {
   apifonicaNumberSchema,
   cursorListOf,
 } from "../../provider/apifonica/client.js";
-import type { VendorSettings } from "../credentials.js";
-import {
-  answeredOk,
-  digitsOf,
-  firstPageNote,
-  isObj,
-  listOf,
-  Session,
-  str,
-  type VendorReport,
-} from "./session.js";
+import type { ApifonicaSettings } from "../credentials.js";
+import { digitsOf, isObj, listOf, str } from "./json.js";
+import { answeredOk, firstPageNote, type Session } from "./session.js";
 
-/** Checks one Apifonica account; `wanted` is the held number to read (default: the first listed). */
+/**
+ * Checks one Apifonica account, recording each call in `c`; `wanted` is the held number to read
+ * (default: the first listed).
+ */
 export async function apifonica(
-  s: VendorSettings & { vendor: "apifonica" },
+  c: Session,
+  { accountSid }: ApifonicaSettings,
   wanted: string | undefined,
-): Promise<VendorReport> {
-  const { accountSid } = s.settings;
-  const c = new Session(s);
+): Promise<void> {
   const base = `v2/accounts/${encodeURIComponent(accountSid)}`;
   const held = await listNumbers(c, base);
   const pick = held.find((n) => !wanted || digitsOf(str(n["number"]) ?? "") === digitsOf(wanted));
@@ -53,7 +47,6 @@ export async function apifonica(
       "GET numbers/<number_sid> answered 404: that path is inferred, not documented (reads fall back to the filtered list)",
     );
   await findByFilter(c, base, sid, digitsOf(str(pick["number"]) ?? ""));
-  return c.report;
 }
 
 /** The first list page (5 numbers) and what it says about the account. */

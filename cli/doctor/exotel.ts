@@ -8,28 +8,19 @@ import {
   exotelNumberDetailsSchema,
   exotelV2EnvelopeSchema,
 } from "../../provider/exotel/client.js";
-import type { VendorSettings } from "../credentials.js";
-import {
-  type Answered,
-  answeredOk,
-  firstPageNote,
-  isObj,
-  type Json,
-  listOf,
-  mismatchesOf,
-  Session,
-  shortJson,
-  str,
-  type VendorReport,
-} from "./session.js";
+import type { ExotelSettings } from "../credentials.js";
+import { isObj, type Json, listOf, shortJson, str } from "./json.js";
+import { type Answered, answeredOk, firstPageNote, mismatchesOf, type Session } from "./session.js";
 
-/** Checks one Exotel account; `wanted` is the held number to read (default: the first listed). */
+/**
+ * Checks one Exotel account, recording each call in `c`; `wanted` is the held number to read
+ * (default: the first listed).
+ */
 export async function exotel(
-  s: VendorSettings & { vendor: "exotel" },
+  c: Session,
+  { accountSid }: ExotelSettings,
   wanted: string | undefined,
-): Promise<VendorReport> {
-  const { accountSid } = s.settings;
-  const c = new Session(s);
+): Promise<void> {
   const beta = `v2_beta/Accounts/${encodeURIComponent(accountSid)}`;
   const held = await listNumbers(c, beta);
   const pick = held.filter(isObj).find((n) => !wanted || str(n["phone_number"]) === wanted);
@@ -57,7 +48,6 @@ export async function exotel(
     c.note("list sids are the national number (the list and v2 examples' form)");
   const details = await v2Details(c, accountSid, sid, e164);
   if (answeredOk(details) && isObj(details.body)) detailsNotes(c, details.body, sid);
-  return c.report;
 }
 
 /** The first list page (5 numbers) and what it says about the account. */

@@ -4,16 +4,19 @@ import {
   plivoAvailableNumberSchema,
   plivoListOf,
 } from "../../provider/plivo/client.js";
-import type { VendorSettings } from "../credentials.js";
-import { answeredOk, digitsOf, isObj, listOf, Session, str, type VendorReport } from "./session.js";
+import type { PlivoSettings } from "../credentials.js";
+import { digitsOf, isObj, listOf, str } from "./json.js";
+import { answeredOk, type Session } from "./session.js";
 
-/** Checks one Plivo account; `wanted` is the held number to read (default: the first listed). */
+/**
+ * Checks one Plivo account, recording each call in `c`; `wanted` is the held number to read
+ * (default: the first listed).
+ */
 export async function plivo(
-  s: VendorSettings & { vendor: "plivo" },
+  c: Session,
+  { authId }: PlivoSettings,
   wanted: string | undefined,
-): Promise<VendorReport> {
-  const { authId } = s.settings;
-  const c = new Session(s);
+): Promise<void> {
   const base = `v1/Account/${encodeURIComponent(authId)}`;
   const list = await c.probe(
     "authenticate and list numbers",
@@ -46,5 +49,4 @@ export async function plivo(
     {},
     plivoAccountNumberSchema,
   );
-  return c.report;
 }

@@ -4,7 +4,7 @@ import { type ConfigSource, secretsOf, VENDORS, type Vendor, type VendorSettings
 import { apifonica } from "./apifonica.js";
 import { exotel } from "./exotel.js";
 import { plivo } from "./plivo.js";
-import type { VendorReport } from "./session.js";
+import { Session, type VendorReport } from "./session.js";
 
 /** What `phone-numbers doctor` found. */
 export interface DoctorReport {
@@ -16,10 +16,13 @@ export interface DoctorReport {
   ok: boolean;
 }
 
-function check(s: VendorSettings, wanted: string | undefined): Promise<VendorReport> {
-  if (s.vendor === "exotel") return exotel(s, wanted);
-  if (s.vendor === "plivo") return plivo(s, wanted);
-  return apifonica(s, wanted);
+/** Runs the check of the vendor of `s` in one session with its account. */
+async function check(s: VendorSettings, wanted: string | undefined): Promise<VendorReport> {
+  const c = new Session(s);
+  if (s.vendor === "exotel") await exotel(c, s.settings, wanted);
+  else if (s.vendor === "plivo") await plivo(c, s.settings, wanted);
+  else await apifonica(c, s.settings, wanted);
+  return c.report;
 }
 
 /** Runs the checks; credentials from `source` (a stack's config) then the environment. */

@@ -5,6 +5,7 @@
  */
 import type { z } from "zod";
 import { accountAuth, type Vendor, type VendorSettings } from "../credentials.js";
+import { type Json, shortJson } from "./json.js";
 
 /** One field of an answer that does not match the client's schema. */
 export interface Mismatch {
@@ -49,9 +50,6 @@ export interface VendorReport {
   /** Which reading of the documents the account answers in, and other facts worth an issue. */
   notes: string[];
 }
-
-/** A JSON value as parsed from an answer. */
-export type Json = unknown;
 
 interface Answer {
   status: number;
@@ -100,12 +98,6 @@ function at(value: Json, path: readonly PropertyKey[]): { found: boolean; value:
     v = (v as Record<string, Json>)[String(key)];
   }
   return { found: true, value: v };
-}
-
-/** A value as JSON, cut to 60 characters. */
-export function shortJson(value: Json): string {
-  const text = JSON.stringify(value) ?? String(value);
-  return text.length > 60 ? `${text.slice(0, 60)}...` : text;
 }
 
 /**
@@ -200,8 +192,8 @@ export class Session {
     this.report.notes.push(text);
   }
 
-  /** Records "read one number" as skipped (no held number to read, or not `wanted`); returns the report. */
-  skipRead(wanted: string | undefined): VendorReport {
+  /** Records "read one number" as skipped (no held number to read, or not `wanted`). */
+  skipRead(wanted: string | undefined): void {
     this.report.calls.push({
       check: "read one number",
       method: "GET",
@@ -212,21 +204,9 @@ export class Session {
       detail: wanted ? `${wanted} is not on the first list page` : "the account holds no number",
       mismatches: [],
     });
-    return this.report;
   }
 }
 
-/** Whether a JSON value is an object (not an array). */
-export const isObj = (v: Json): v is Record<string, Json> =>
-  typeof v === "object" && v !== null && !Array.isArray(v);
-/** The array at `key` of an object, or none. */
-export const listOf = (v: Json, key: string): Json[] =>
-  isObj(v) && Array.isArray(v[key]) ? (v[key] as Json[]) : [];
-/** A string or number as a string. */
-export const str = (v: Json): string | undefined =>
-  typeof v === "string" ? v : typeof v === "number" ? String(v) : undefined;
-/** A number without its leading `+`. */
-export const digitsOf = (n: string) => n.replace(/^\+/, "");
 /** The note on how many numbers the first list page of 5 shows. */
 export const firstPageNote = (count: number) =>
   `the account holds ${count === 5 ? "at least 5" : count} number(s) (first page of 5)`;
