@@ -33,64 +33,68 @@ function intArg(name: string, value: string | undefined, min: number, max: numbe
   return n;
 }
 
+type Parsed = { options: SandboxOptions; accountsFile?: string };
+/** Puts an option's value into `into`; returns the problem with it, if any. */
+type OptionSetter = (value: string, into: Parsed) => string | undefined;
+
+function intOption(name: string, min: number, max: number, set: (n: number, into: Parsed) => void) {
+  return (value: string, into: Parsed): string | undefined => {
+    const n = intArg(name, value, min, max);
+    if (typeof n === "string") return n;
+    set(n, into);
+    return undefined;
+  };
+}
+
+/** Every option that takes a value. */
+const OPTIONS: Record<string, OptionSetter> = {
+  "--port": intOption("--port", 0, 65535, (n, into) => {
+    into.options.port = n;
+  }),
+  "--host": (value, into) => {
+    into.options.host = value;
+    return undefined;
+  },
+  "--state": (value, into) => {
+    into.options.stateFile = value;
+    return undefined;
+  },
+  "--latency-ms": intOption("--latency-ms", 0, 600_000, (n, into) => {
+    into.options.latencyMs = n;
+  }),
+  "--seed": intOption("--seed", 0, 2 ** 31 - 1, (n, into) => {
+    into.options.seed = n;
+  }),
+  "--accounts": (value, into) => {
+    into.accountsFile = value;
+    return undefined;
+  },
+  "--variant": (value, into) => {
+    try {
+      into.options.variants = parseVariants([...(into.options.variants ?? []), value]);
+      return undefined;
+    } catch (err) {
+      return (err as Error).message;
+    }
+  },
+};
+
 /** Parses the command line (`--flag value` or `--flag=value`); reports the first problem. */
 export function parseSandboxArgs(argv: string[]): ParsedArgs {
-  const options: SandboxOptions = {};
-  let accountsFile: string | undefined;
+  const into: Parsed = { options: {} };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] ?? "";
     if (arg === "-h" || arg === "--help") return { kind: "help" };
     const eq = arg.indexOf("=");
     const name = eq > 0 ? arg.slice(0, eq) : arg;
-    const takesValue = [
-      "--port",
-      "--host",
-      "--state",
-      "--latency-ms",
-      "--seed",
-      "--accounts",
-      "--variant",
-    ].includes(name);
-    if (!takesValue) return { kind: "error", message: `unknown option "${arg}"` };
+    const set = Object.hasOwn(OPTIONS, name) ? OPTIONS[name] : undefined;
+    if (!set) return { kind: "error", message: `unknown option "${arg}"` };
     const value = eq > 0 ? arg.slice(eq + 1) : argv[++i];
     if (value === undefined || value === "") return { kind: "error", message: `${name} needs a value` };
-    switch (name) {
-      case "--port": {
-        const n = intArg(name, value, 0, 65535);
-        if (typeof n === "string") return { kind: "error", message: n };
-        options.port = n;
-        break;
-      }
-      case "--latency-ms": {
-        const n = intArg(name, value, 0, 600_000);
-        if (typeof n === "string") return { kind: "error", message: n };
-        options.latencyMs = n;
-        break;
-      }
-      case "--seed": {
-        const n = intArg(name, value, 0, 2 ** 31 - 1);
-        if (typeof n === "string") return { kind: "error", message: n };
-        options.seed = n;
-        break;
-      }
-      case "--host":
-        options.host = value;
-        break;
-      case "--state":
-        options.stateFile = value;
-        break;
-      case "--accounts":
-        accountsFile = value;
-        break;
-      case "--variant":
-        try {
-          options.variants = parseVariants([...(options.variants ?? []), value]);
-        } catch (err) {
-          return { kind: "error", message: (err as Error).message };
-        }
-        break;
-    }
+    const problem = set(value, into);
+    if (problem !== undefined) return { kind: "error", message: problem };
   }
+  const { options, accountsFile } = into;
   return accountsFile === undefined ? { kind: "run", options } : { kind: "run", options, accountsFile };
 }
 

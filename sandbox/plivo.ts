@@ -77,6 +77,13 @@ function parsePaging(req: VendorRequest): Paging | string {
   return { limit, offset };
 }
 
+/** An order's `quantity` (a number or a decimal string; absent is 1); undefined unless a positive integer. */
+function parseQuantity(value: unknown): number | undefined {
+  if (value === undefined || value === null || value === "") return 1;
+  const n = typeof value === "number" ? value : typeof value === "string" ? parseIntStrict(value) : undefined;
+  return n !== undefined && Number.isInteger(n) && n >= 1 ? n : undefined;
+}
+
 /** The `services` filter and the paging of a search or list, or the 400 answer. */
 function servicesAndPaging(
   req: VendorRequest,
@@ -275,16 +282,8 @@ export class PlivoApi extends VendorApi {
     if (!g) return err(404, "not found");
     const body = parseJsonBody(req, true);
     if (!body.ok) return err(400, body.message);
-    const qv = body.value["quantity"];
-    const quantity =
-      qv === undefined || qv === null || qv === ""
-        ? 1
-        : typeof qv === "number"
-          ? qv
-          : typeof qv === "string"
-            ? (parseIntStrict(qv) ?? Number.NaN)
-            : Number.NaN;
-    if (!Number.isInteger(quantity) || quantity < 1) return err(400, "quantity must be a positive integer");
+    const quantity = parseQuantity(body.value["quantity"]);
+    if (quantity === undefined) return err(400, "quantity must be a positive integer");
     const appId = this.appId(body.value);
     if (appId !== null && typeof appId === "object") return err(400, appId.error);
     // Pick and commit synchronously: concurrent orders never get the same number.
