@@ -1,0 +1,102 @@
+import { e164Of, type Props } from "../core/check.js";
+import { apifonicaSettings } from "../core/config.js";
+import { InventoryReader } from "../core/inventory.js";
+import { isBlankName, LabelIndex } from "../core/labels.js";
+import { vendorAccount } from "../core/vendor-account.js";
+import { KINDS, type ResourceKind } from "../registry.js";
+import { type ApifonicaNumber, type ApifonicaNumberCost, apifonicaClients } from "./client.js";
+import type { ApifonicaNumberOutputs } from "./number.schema.js";
+
+export const D: ResourceKind = KINDS["apifonica-number"];
+export const KIND = D.kind;
+export const STATE_VERSION = 1;
+export const MAX_CANDIDATES = 5;
+export const DEFAULT_APPS = new Set(["default_call_app_sid", "default_msg_app_sid", ""]);
+
+export const app = (sid: string | null | undefined) => (sid && !DEFAULT_APPS.has(sid) ? sid : null);
+
+export function outputsOf(
+  n: ApifonicaNumber,
+  inputs: Props,
+  cost: ApifonicaNumberCost | undefined,
+): ApifonicaNumberOutputs {
+  const out: ApifonicaNumberOutputs = {
+    stateVersion: STATE_VERSION,
+    numberSid: n.number_sid,
+    number: e164Of(n.number) ?? n.number,
+    countryCode: n.country_code.toUpperCase(),
+    countryName: n.country_name ?? "",
+    type: n.type,
+    voice: n.voice === true,
+    messaging: n.messaging === true,
+    capabilities: { voice: n.voice === true, messaging: n.messaging === true },
+    callAppSid: app(n.call_app_sid),
+    msgAppSid: app(n.msg_app_sid),
+    // One copy of the list documentation has no `name`: an answer without the key keeps the name known.
+    name: n.name !== undefined ? n.name : typeof inputs.name === "string" ? inputs.name : null,
+    mode: n.mode ?? "xml",
+    monthlyRental: cost?.monthly_price ?? null,
+    setupPrice: cost?.setup_price ?? null,
+    currency: cost?.currency ?? null,
+  };
+  if (typeof inputs.adopt === "boolean") out.adopt = inputs.adopt;
+  return out;
+}
+
+/** The account's client and readers, shared by every ApifonicaNumber of the process. */
+export type Account = ReturnType<typeof account>;
+
+export function account() {
+  return vendorAccount(KIND, apifonicaClients, apifonicaSettings(), ({ api }) => ({
+    /** Numbers carrying an identity label (`name`), from one walk per process. */
+    labels: new LabelIndex(
+      () => api.list(),
+      (n) => n.name,
+      // A list without the `name` key (one copy of the documents): the record must be read.
+      (n) => (!("name" in n) ? "unknown" : isBlankName(n.name, n.number)),
+    ),
+    reader: new InventoryReader(
+      () => api.listPages(),
+      (n: ApifonicaNumber) => n.number_sid,
+    ),
+    costs: new InventoryReader(
+      () => pages(api.listNumberCosts()),
+      (c: ApifonicaNumberCost) => c.number_sid,
+    ),
+  }));
+}
+
+export async function* pages<T>(items: AsyncIterable<T>, size = 20): AsyncIterable<T[]> {
+  let page: T[] = [];
+  for await (const item of items) {
+    page.push(item);
+    if (page.length === size) {
+      yield page;
+      page = [];
+    }
+  }
+  if (page.length > 0) yield page;
+}
+
+/** A number's prices: Apifonica has no per-number cost endpoint, so its cost list is walked (batched). */
+export function costOf(a: Account, numberSid: string): Promise<ApifonicaNumberCost | undefined> {
+  return a.costs.read(numberSid, async () => {
+    for await (const c of a.api.listNumberCosts()) if (c.number_sid === numberSid) return c;
+    return undefined;
+  });
+}
+
+export async function outputsNow(
+  a: Account,
+  n: ApifonicaNumber,
+  inputs: Props,
+): Promise<ApifonicaNumberOutputs> {
+  return outputsOf(n, inputs, await costOf(a, n.number_sid));
+}
+
+export async function findHeld(a: Account, e164: string): Promise<ApifonicaNumber | undefined> {
+  for await (const n of a.api.list({ number: e164 })) {
+    if (e164Of(n.number) === e164) return n;
+  }
+  return undefined;
+}
