@@ -7,12 +7,12 @@ import type * as pulumi from "@pulumi/pulumi";
 import { type Props, stripMeta } from "../core/check.js";
 import { claim, unclaim } from "../core/claims.js";
 import { configure } from "../core/config.js";
-import { identityOf, isBlankName, isLabel, labelFor, wasTakenByLabel } from "../core/labels.js";
+import { identityOf, isBlankName, isLabel, labelFor } from "../core/labels.js";
 import { keepTookByLabel } from "../core/marks.js";
 import { unlessGone } from "../core/outcome.js";
-import { release } from "../core/purchase.js";
+import { releaseNumber } from "../core/release-number.js";
 import { reportNotHeld, type UncertainMark, uncertainDiff, uncertainOf, vendorId } from "../core/settle.js";
-import { checkKind, diffKind } from "../registry.js";
+import { checkKind, diffKind, VENDOR_NAMES } from "../registry.js";
 import type { ApifonicaNumber } from "./client.js";
 import { changes, create } from "./number.create.js";
 import { apifonicaNumberInputs } from "./number.schema.js";
@@ -97,27 +97,21 @@ async function update(rawId: string, stored: Props, news: Props): Promise<pulumi
 
 async function del(rawId: string, props: Props): Promise<void> {
   const a = account();
-  const mark = uncertainOf(props);
-  let id = vendorId(rawId, props.numberSid);
-  if (mark) {
-    const held = await settled(a, mark); // a failed look fails the delete: nothing is forgotten
-    unclaim(a.key, mark.number);
-    if (!held) return;
-    id = held.number_sid;
-  }
-  const e164 = mark?.number ?? props.number;
-  if (typeof e164 === "string" && wasTakenByLabel(a.key, e164, props)) {
-    // Replaced with unchanged inputs: the new resource took this number by its label; keep it.
-    process.stderr.write(`ApifonicaNumber: ${e164} is now held by its replacement; not released.\n`);
-    return;
-  }
-  a.reader.invalidate(id);
-  await release({
-    what: `Apifonica release of ${e164 ?? id}`,
-    release: () => a.api.release(id),
-    isHeld: async () => (await unlessGone(a.api.get(id))) !== undefined,
-  });
-  if (typeof e164 === "string") unclaim(a.key, e164);
+  await releaseNumber(
+    {
+      typeName: D.typeName,
+      vendorName: VENDOR_NAMES[D.vendor],
+      key: a.key,
+      rawId,
+      storedId: props.numberSid,
+      number: props.number,
+      settle: async (e164) => (await findHeld(a, e164))?.number_sid,
+      invalidate: (id) => a.reader.invalidate(id),
+      release: (id) => a.api.release(id),
+      get: (id) => a.api.get(id),
+    },
+    props,
+  );
 }
 
 /**

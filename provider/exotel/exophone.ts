@@ -9,12 +9,11 @@ import { unclaim } from "../core/claims.js";
 import { configure } from "../core/config.js";
 import { inPlacePatch } from "../core/diff.js";
 import { isNotFound } from "../core/errors.js";
-import { wasTakenByLabel } from "../core/labels.js";
 import { keepTookByLabel } from "../core/marks.js";
 import { unlessGone } from "../core/outcome.js";
-import { release } from "../core/purchase.js";
+import { releaseNumber } from "../core/release-number.js";
 import { reportNotHeld, type UncertainMark, uncertainDiff, uncertainOf, vendorId } from "../core/settle.js";
-import { checkKind, diffKind } from "../registry.js";
+import { checkKind, diffKind, VENDOR_NAMES } from "../registry.js";
 import {
   type ExotelClient,
   type ExotelNumber,
@@ -140,27 +139,21 @@ async function update(rawId: string, stored: Props, news: Props): Promise<pulumi
 
 async function del(rawId: string, props: Props): Promise<void> {
   const c = client();
-  const mark = uncertainOf(props);
-  let id = vendorId(rawId, props.sid);
-  if (mark) {
-    const held = await findHeld(c.api, mark.number); // a failed look fails the delete: nothing is forgotten
-    unclaim(c.key, mark.number);
-    if (!held) return;
-    id = held.sid;
-  }
-  const e164 = mark?.number ?? props.phoneNumber;
-  if (typeof e164 === "string" && wasTakenByLabel(c.key, e164, props)) {
-    // Replaced with unchanged inputs: the new resource took this number by its label; keep it.
-    process.stderr.write(`ExoPhone: ${e164} is now held by its replacement; not released.\n`);
-    return;
-  }
-  c.reader.invalidate(id);
-  await release({
-    what: `Exotel release of ${e164 ?? id}`,
-    release: () => c.api.release(id),
-    isHeld: async () => (await unlessGone(c.api.get(id))) !== undefined,
-  });
-  if (typeof e164 === "string") unclaim(c.key, e164);
+  await releaseNumber(
+    {
+      typeName: D.typeName,
+      vendorName: VENDOR_NAMES[D.vendor],
+      key: c.key,
+      rawId,
+      storedId: props.sid,
+      number: props.phoneNumber,
+      settle: async (e164) => (await findHeld(c.api, e164))?.sid,
+      invalidate: (id) => c.reader.invalidate(id),
+      release: (id) => c.api.release(id),
+      get: (id) => c.api.get(id),
+    },
+    props,
+  );
 }
 
 export const exoPhoneProvider = {
