@@ -77,6 +77,61 @@ function parsePaging(req: VendorRequest): Paging | string {
   return { limit, offset };
 }
 
+/** How a search reads its type (`number_type` or `type`) and digits (`prefix` or `pattern`) filters. */
+interface SearchRules {
+  typeParam: string;
+  /** The type when the parameter is absent or empty ("" = any). */
+  defaultType: string;
+  types: readonly string[];
+  typeMessage: string;
+  digitsParam: string;
+  digits: RegExp;
+  digitsMessage: string;
+}
+
+const GROUP_SEARCH: SearchRules = {
+  typeParam: "number_type",
+  defaultType: "local",
+  types: ["local", "national", "tollfree", "mobile"],
+  typeMessage: "number_type must be one of local, national, tollfree or mobile",
+  digitsParam: "prefix",
+  digits: /^\d{1,5}$/,
+  digitsMessage: "prefix must be numeric with at most 5 digits",
+};
+
+const NUMBER_SEARCH: SearchRules = {
+  typeParam: "type",
+  defaultType: "",
+  types: ["local", "national", "tollfree", "mobile", "fixed"],
+  typeMessage: "type must be one of local, national, tollfree, mobile or fixed",
+  digitsParam: "pattern",
+  digits: /^\d{1,15}$/,
+  digitsMessage: "pattern must be digits",
+};
+
+/** A search's query checked in order (country, type, digits, services, paging), or the 400 answer. */
+function parseSearch(req: VendorRequest, rules: SearchRules) {
+  const q = req.query;
+  const country = q.get("country_iso")?.toUpperCase();
+  if (!country) return err(400, "country_iso is required");
+  const type = (q.get(rules.typeParam) || rules.defaultType).toLowerCase();
+  if (type && !rules.types.includes(type)) return err(400, rules.typeMessage);
+  const digits = q.get(rules.digitsParam) ?? "";
+  if (digits && !rules.digits.test(digits)) return err(400, rules.digitsMessage);
+  const filter = servicesAndPaging(req);
+  if ("status" in filter) return filter;
+  return { country, type, digits, ...filter };
+}
+
+/** A group in the country, matching the region term and offering the services (either may be absent). */
+function inPlace(g: PlivoGroup, country: string, region: string, services: Services | undefined): boolean {
+  return (
+    g.country === country &&
+    (!region || regionMatches(g, region)) &&
+    (!services || offersServices(g, services))
+  );
+}
+
 /** An order's `quantity` (a number or a decimal string; absent is 1); undefined unless a positive integer. */
 function parseQuantity(value: unknown): number | undefined {
   if (value === undefined || value === null || value === "") return 1;
@@ -192,25 +247,14 @@ export class PlivoApi extends VendorApi {
   }
 
   private searchGroups(req: VendorRequest, account: ResolvedAccount): VendorResponse {
-    const q = req.query;
-    const country = q.get("country_iso")?.toUpperCase();
-    if (!country) return err(400, "country_iso is required");
-    const type = (q.get("number_type") || "local").toLowerCase();
-    if (!["local", "national", "tollfree", "mobile"].includes(type)) {
-      return err(400, "number_type must be one of local, national, tollfree or mobile");
-    }
-    const prefix = q.get("prefix") ?? "";
-    if (prefix && !/^\d{1,5}$/.test(prefix)) return err(400, "prefix must be numeric with at most 5 digits");
-    const filter = servicesAndPaging(req);
-    if ("status" in filter) return filter;
-    const { services, page } = filter;
-    const region = type === "local" ? (q.get("region") ?? "") : "";
+    const search = parseSearch(req, GROUP_SEARCH);
+    if ("status" in search) return search;
+    const { country, type, digits: prefix, services, page } = search;
+    const region = type === "local" ? (req.query.get("region") ?? "") : "";
     const matches: unknown[] = [];
     for (const g of this.catalog.plivoGroups) {
-      if (g.country !== country || g.numberType !== type) continue;
+      if (g.numberType !== type || !inPlace(g, country, region, services)) continue;
       if (prefix && !g.prefix.startsWith(prefix)) continue;
-      if (region && !regionMatches(g, region)) continue;
-      if (services && !offersServices(g, services)) continue;
       const stock = this.stock(g);
       if (stock === 0) continue;
       matches.push(this.groupObject(account, g, stock));
@@ -322,28 +366,17 @@ export class PlivoApi extends VendorApi {
   }
 
   private searchNumbers(req: VendorRequest, account: ResolvedAccount): VendorResponse {
-    const q = req.query;
-    const country = q.get("country_iso")?.toUpperCase();
-    if (!country) return err(400, "country_iso is required");
-    const type = q.get("type")?.toLowerCase() ?? "";
-    if (type && !["local", "national", "tollfree", "mobile", "fixed"].includes(type)) {
-      return err(400, "type must be one of local, national, tollfree, mobile or fixed");
-    }
-    const pattern = q.get("pattern") ?? "";
-    if (pattern && !/^\d{1,15}$/.test(pattern)) return err(400, "pattern must be digits");
-    const filter = servicesAndPaging(req);
-    if ("status" in filter) return filter;
-    const { services, page } = filter;
-    const region = q.get("region") ?? "";
+    const search = parseSearch(req, NUMBER_SEARCH);
+    if ("status" in search) return search;
+    const { country, type, digits: pattern, services, page } = search;
+    const region = req.query.get("region") ?? "";
     const objects: unknown[] = [];
     let total = 0;
     for (const g of this.catalog.plivoGroups) {
-      if (g.country !== country) continue;
+      if (!inPlace(g, country, region, services)) continue;
       if (type === "local" || type === "national") {
         if (g.subType !== type) continue;
       } else if (type && g.type !== type) continue;
-      if (region && !regionMatches(g, region)) continue;
-      if (services && !offersServices(g, services)) continue;
       for (const n of g.numbers) {
         if (pattern && !n.startsWith(g.callingCode + pattern)) continue;
         if (!this.state.plivoAvailable(n)) continue;
@@ -389,28 +422,18 @@ export class PlivoApi extends VendorApi {
     const ref = this.catalog.plivoByNumber.get(number);
     // Check and commit with no await in between: of concurrent buys of one number exactly one wins.
     if (!ref || !this.state.plivoAvailable(number)) return err(404, "not found");
-    if (ref.group.regulated) {
-      this.newOrder(account, { groupId: null, number, numbers: [number], appId });
-      this.state.changed();
-      return {
-        status: 201,
-        body: {
-          api_id: randomId(),
-          message: "created",
-          numbers: [{ number, status: "pending" }],
-          status: "pending",
-        },
-      };
-    }
-    this.rentNow(account.id, number, appId, false, Date.now());
+    // A regulated country's number waits in a pending order; elsewhere it joins the account now.
+    const pending = ref.group.regulated;
+    if (pending) this.newOrder(account, { groupId: null, number, numbers: [number], appId });
+    else this.rentNow(account.id, number, appId, false, Date.now());
     this.state.changed();
     return {
       status: 201,
       body: {
         api_id: randomId(),
         message: "created",
-        numbers: [{ number, status: "Success" }],
-        status: "fulfilled",
+        numbers: [{ number, status: pending ? "pending" : "Success" }],
+        status: pending ? "pending" : "fulfilled",
       },
     };
   }
