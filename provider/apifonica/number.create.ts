@@ -139,7 +139,7 @@ export function linkOf(inputs: ApifonicaNumberInputs): Known["link"] {
 
 /** A number this resource rented before the process was killed (it carries the label): take it. */
 export async function ownFromLabel(a: Account, label: string, inputs: ApifonicaNumberInputs) {
-  for (const n of await a.labels.take(label)) {
+  for (const n of await a.labels.take(label, (x) => unlessGone(a.api.get(x.number_sid)))) {
     const e164 = e164Of(n.number) ?? n.number;
     if (inputs.number !== undefined && e164 !== inputs.number) continue;
     if (!claim(a.key, e164)) continue;

@@ -142,12 +142,22 @@ export class LabelIndex<T> {
     return this.walk;
   }
 
-  /** The numbers carrying `label`, handed to the caller (removed from the index). */
-  async take(label: string): Promise<T[]> {
+  /**
+   * The numbers carrying `label`, handed to the caller (removed from the index). Each is read again
+   * with `reread` first (the walk may be older than a release, a re-rent by someone else or a rename:
+   * a long-lived process, or a resource deleted and created again in one run); only a number the
+   * account still holds under the label is handed out.
+   */
+  async take(label: string, reread: (item: T) => Promise<T | undefined>): Promise<T[]> {
     const { byLabel } = await this.load();
     const found = byLabel.get(label) ?? [];
+    const now: T[] = [];
+    for (const item of found) {
+      const live = await reread(item);
+      if (live !== undefined && this.labelOf(live) === label) now.push(live);
+    }
     byLabel.delete(label);
-    return found;
+    return now;
   }
 
   /** The numbers the walk found with no name (or, "unknown", no name field), shared: not removed. */

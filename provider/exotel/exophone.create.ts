@@ -8,7 +8,7 @@ import { claim, unclaim } from "../core/claims.js";
 import { rentFirst } from "../core/create.js";
 import { inPlacePatch } from "../core/diff.js";
 import { identityOf, labelFor, TOOK_BY_LABEL, tookByLabel } from "../core/labels.js";
-import { messageOf, PartialSuccessError, UncertainPurchaseError } from "../core/outcome.js";
+import { messageOf, PartialSuccessError, UncertainPurchaseError, unlessGone } from "../core/outcome.js";
 import { poolFor } from "../core/pool.js";
 import { type PurchaseOutcome, purchase } from "../core/purchase.js";
 import { placeholderId, type UncertainMark, uncertainMark } from "../core/settle.js";
@@ -142,7 +142,10 @@ export async function ownFromLabel(
   label: string,
   inputs: ExoPhoneInputs,
 ): Promise<ExotelNumber | undefined> {
-  for (const n of await c.labels.take(label)) {
+  // Get-one answers an abridged record: the listed one is handed out while it still carries the label.
+  const reread = async (x: ExotelNumber) =>
+    (await unlessGone(c.api.get(x.sid)))?.friendly_name === label ? x : undefined;
+  for (const n of await c.labels.take(label, reread)) {
     const e164 = toE164(n.phone_number) ?? n.phone_number;
     if (inputs.phoneNumber !== undefined && e164 !== inputs.phoneNumber) continue;
     if (!claim(c.key, e164)) continue;

@@ -11,7 +11,7 @@
 import { randomUUID } from "node:crypto";
 import type * as pulumi from "@pulumi/pulumi";
 import { type Props, stripMeta } from "../core/check.js";
-import { claim, unclaim } from "../core/claims.js";
+import { claim } from "../core/claims.js";
 import { configure } from "../core/config.js";
 import { withIntents } from "../core/intents.js";
 import { TOOK_BY_LABEL } from "../core/labels.js";
@@ -67,10 +67,11 @@ async function read(id: string, props: Props): Promise<pulumi.dynamic.ReadResult
   for (const d of order.details) {
     const n = await readHeld(a, d.number);
     if (n) live.push(detailOf(n));
-    else unclaim(a.key, d.number); // released outside Pulumi
+    else order.letGo(d.number); // released outside Pulumi
   }
   order.details = live;
   await order.poll();
+  order.commit(); // nothing after this can fail: the read's answer is recorded
   const out = order.outputs();
   // Target for the status is what state asked for, so a number released out of band reads as partial.
   out.status =
@@ -123,6 +124,7 @@ async function del(_id: string, props: Props): Promise<void> {
         "Run `pulumi destroy` again once Plivo has completed or cancelled it (each run claims and releases what arrived); " +
         "if you are sure nothing will arrive, drop the resource with `pulumi state delete <urn>`.",
     );
+  order.commit();
 }
 
 export const plivoNumberOrderProvider = {
@@ -133,7 +135,8 @@ export const plivoNumberOrderProvider = {
     // creates never blocks on a number an order holds (an adopted one without an alias).
     try {
       const key = account().key;
-      for (const n of Array.isArray(olds.numbers) ? olds.numbers : [])
+      const pending = Array.isArray(olds.pendingNumbers) ? olds.pendingNumbers : [];
+      for (const n of [...(Array.isArray(olds.numbers) ? olds.numbers : []), ...pending])
         if (typeof n === "string") claim(key, n);
     } catch {
       // no settings yet (a diff never fails for this)

@@ -104,6 +104,23 @@ export class Order {
   tookByLabel = false;
   /** Why buys of this operation were left uncertain (recorded as pending numbers). */
   readonly uncertain: string[] = [];
+  /**
+   * Numbers that left the order in this operation (released, or a pending buy that never landed).
+   * Their in-process claims end only once the outcome is recorded (`commit`): an operation that then
+   * fails without outputs leaves the state naming them, and another order must not take one meanwhile.
+   */
+  private readonly leaving = new Set<string>();
+
+  /** Marks a number as leaving the order (see `leaving`). */
+  letGo(e164: string): void {
+    this.leaving.add(e164);
+  }
+
+  /** The operation's outputs are recorded (returned, or carried by a partial-success error). */
+  commit(): void {
+    for (const n of this.leaving) unclaim(this.a.key, n);
+    this.leaving.clear();
+  }
 
   /**
    * Records what a buy answered. A number bought from a search result takes its details from that
@@ -370,7 +387,7 @@ export class Order {
       const held = await getHeld(this.a, e164);
       if (held) this.details.push(detailOf(held));
       // Offered for sale again: it was never bought (an uncertain buy that did not land); drop it.
-      else if (dropOffered && (await this.offered(e164))) unclaim(this.a.key, e164);
+      else if (dropOffered && (await this.offered(e164))) this.letGo(e164);
       else still.push(e164);
     }
     this.pendingNumbers = still;
@@ -456,7 +473,7 @@ export class Order {
         }
       }
       released.push(e164);
-      unclaim(this.a.key, e164);
+      this.letGo(e164);
       this.details = this.details.filter((d) => d.number !== e164);
     }
     if (failed.length > 0)
@@ -479,10 +496,13 @@ export async function keeping(
 ): Promise<void> {
   try {
     await work();
+    order.commit();
   } catch (err) {
     const out = order.outputs();
+    // Nothing to record: the engine keeps the state as it was, naming what it named (claims stay).
     if (out.numbers.length === 0 && out.pendingNumbers.length === 0 && out.pendingOrders.length === 0)
       throw err;
+    order.commit();
     // The mark of numbers taken by their label stays on a partial record too: without it, its delete
     // would take them for a replacement's and keep them (a delete that returns while they stay held).
     const outs = marked || order.tookByLabel ? { ...out, [TOOK_BY_LABEL]: true } : out;
@@ -537,7 +557,7 @@ export async function ownFromLabel(order: Order): Promise<void> {
   if (order.label === undefined) return;
   const want = order.inputs.numbers ? new Set(order.inputs.numbers) : undefined;
   const target = order.inputs.numbers?.length ?? order.inputs.quantity ?? 1;
-  for (const n of await order.a.labels.take(order.label)) {
+  for (const n of await order.a.labels.take(order.label, (x) => getHeld(order.a, x.number))) {
     const e164 = withPlus(n.number);
     if (order.details.length >= target) break;
     if ((want && !want.has(e164)) || !claim(order.a.key, e164)) continue;
@@ -594,7 +614,8 @@ export function restore(a: Account, inputs: PlivoNumberOrderInputs, olds: Props)
   order.details = Array.isArray(olds.details) ? (olds.details as PlivoNumberDetail[]) : [];
   order.pendingNumbers = Array.isArray(olds.pendingNumbers) ? (olds.pendingNumbers as string[]) : [];
   order.pendingOrders = Array.isArray(olds.pendingOrders) ? (olds.pendingOrders as PendingGroupOrder[]) : [];
-  for (const d of order.details) claim(a.key, d.number);
+  // Pending numbers too: their buys may still land, and no other order may buy one meanwhile.
+  for (const n of [...order.details.map((d) => d.number), ...order.pendingNumbers]) claim(a.key, n);
   return order;
 }
 
@@ -604,6 +625,7 @@ export async function reconcile(order: Order, inputs: PlivoNumberOrderInputs): P
   if (inputs.numbers !== undefined) {
     const want = new Set(inputs.numbers);
     await order.release(order.details.map((d) => d.number).filter((n) => !want.has(n)));
+    for (const n of order.pendingNumbers) if (!want.has(n)) order.letGo(n);
     order.pendingNumbers = order.pendingNumbers.filter((n) => want.has(n));
   } else {
     const target = inputs.quantity ?? 1;

@@ -496,7 +496,13 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRes
     try {
       const res = await p(slot).read(st.id, st.outs);
       if (!res.id) slot.state = undefined;
-      else slot.state = { id: res.id, outs: { ...st.outs, ...res.props }, initFailed: st.initFailed };
+      // The engine replaces the outputs with what read returned (the host adds `__provider` back).
+      else
+        slot.state = {
+          id: res.id,
+          outs: { ...res.props, __provider: st.outs.__provider },
+          initFailed: st.initFailed,
+        };
       return undefined;
     } catch (err) {
       const info = errorInfo(err);
