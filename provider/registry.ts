@@ -170,7 +170,7 @@ export const KINDS = {
     exact: { field: "number", list: false },
     numberOutput: "number",
     labelField: "name",
-    exported: ["callAppSid", "msgAppSid", "mode", "name"],
+    exported: ["callAppSid", "msgAppSid", "mode"],
     references: {
       callApp: {
         input: "callAppSid",

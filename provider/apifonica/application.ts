@@ -10,7 +10,7 @@ import { VendorApiError } from "../core/errors.js";
 import { identityOf, labelFor } from "../core/labels.js";
 import { messageOf, unlessGone } from "../core/outcome.js";
 import { release, unlessRefused } from "../core/purchase.js";
-import { checkKind, diffKind, KINDS, type ResourceKind } from "../registry.js";
+import { checkKind, diffKind, KINDS, type KindProvider, type ResourceKind } from "../registry.js";
 import { type ApifonicaApplicationOutputs, apifonicaApplicationInputs } from "./application.schema.js";
 import { type ApifonicaApplication, type ApifonicaClient, apifonicaClient } from "./client.js";
 
@@ -42,7 +42,7 @@ function api(): ApifonicaClient {
  * the console. The read after the create is not part of it: when it fails, the outputs come from what
  * was sent and the first refresh fills in the vendor's defaults.
  */
-async function create(news: Props): Promise<pulumi.dynamic.CreateResult> {
+async function create(news: Props): Promise<pulumi.dynamic.CreateResult<ApifonicaApplicationOutputs>> {
   const inputs = apifonicaApplicationInputs.parse(stripMeta(news));
   const client = api();
   const identity = identityOf(news);
@@ -84,7 +84,11 @@ async function read(id: string): Promise<pulumi.dynamic.ReadResult<Partial<Apifo
   return live ? { id, props: outputsOf(live) } : { id: "", props: {} };
 }
 
-async function update(id: string, _olds: Props, news: Props): Promise<pulumi.dynamic.UpdateResult> {
+async function update(
+  id: string,
+  _olds: Props,
+  news: Props,
+): Promise<pulumi.dynamic.UpdateResult<ApifonicaApplicationOutputs>> {
   const inputs = apifonicaApplicationInputs.parse(stripMeta(news));
   const client = api();
   await client.updateApplication(id, inPlacePatch(D.rules, inputs));
@@ -108,4 +112,4 @@ export const apifonicaApplicationProvider = {
   read,
   update,
   delete: del,
-};
+} satisfies KindProvider;

@@ -100,7 +100,7 @@ export async function finish(
   inputs: ApifonicaNumberInputs,
   news: Props,
   label?: string,
-): Promise<pulumi.dynamic.CreateResult> {
+): Promise<Required<pulumi.dynamic.CreateResult<ApifonicaNumberOutputs>>> {
   const sent = { callAppSid: known.link.callAppSid, msgAppSid: known.link.msgAppSid, name: known.name };
   const p = changes(inputs, sent);
   if (label !== undefined && inputs.name === undefined && known.name !== label) p.name = label;
@@ -161,7 +161,9 @@ export interface Creating {
   link: Known["link"];
 }
 
-export async function create(news: Props): Promise<pulumi.dynamic.CreateResult> {
+export async function create(
+  news: Props,
+): Promise<Required<pulumi.dynamic.CreateResult<ApifonicaNumberOutputs>>> {
   const inputs = apifonicaNumberInputs.parse(stripMeta(news));
   const a = account();
   const identity = identityOf(news);
@@ -185,7 +187,9 @@ export async function create(news: Props): Promise<pulumi.dynamic.CreateResult> 
  * A number an earlier run of this create bought before the process was killed: carrying the label,
  * or named by an intent that earlier run left (core/intents.ts). Taken, labelled and routed.
  */
-export async function recovered(c: Creating): Promise<pulumi.dynamic.CreateResult | undefined> {
+export async function recovered(
+  c: Creating,
+): Promise<Required<pulumi.dynamic.CreateResult<ApifonicaNumberOutputs>> | undefined> {
   const { a, inputs, label } = c;
   if (label === undefined) return undefined;
   let own = await ownFromLabel(a, label, inputs);
@@ -230,7 +234,10 @@ export async function boughtSince(
 }
 
 /** Rents (or adopts) exactly `number`. */
-export async function createExact(c: Creating, e164: string): Promise<pulumi.dynamic.CreateResult> {
+export async function createExact(
+  c: Creating,
+  e164: string,
+): Promise<Required<pulumi.dynamic.CreateResult<ApifonicaNumberOutputs>>> {
   const { a, inputs, news, label } = c;
   if (!claim(a.key, e164))
     throw new Error(`${e164} is already declared by another ApifonicaNumber in this stack`);
@@ -260,7 +267,9 @@ export async function createExact(c: Creating, e164: string): Promise<pulumi.dyn
 }
 
 /** Searches the country's available numbers (shared pool) and rents the first available one. */
-export async function createBySearch(c: Creating): Promise<pulumi.dynamic.CreateResult> {
+export async function createBySearch(
+  c: Creating,
+): Promise<Required<pulumi.dynamic.CreateResult<ApifonicaNumberOutputs>>> {
   const { a, inputs, news, label } = c;
   const country = inputs.countryCode!;
   const query = {

@@ -78,6 +78,8 @@ export type ApifonicaNumberOutputs = {
   setupPrice: string | null;
   currency: string | null;
   adopt?: boolean;
+  /** The number was taken by its identity label (core/labels.ts `TOOK_BY_LABEL`); kept through every operation. */
+  __tookByLabel?: true;
 };
 
 /** The outputs the ApifonicaNumber class declares (state keys besides the internal ones). */

@@ -12,9 +12,10 @@ import { keepTookByLabel } from "../core/marks.js";
 import { unlessGone } from "../core/outcome.js";
 import { releaseNumber } from "../core/release-number.js";
 import { reportNotHeld, type UncertainMark, uncertainDiff, uncertainOf, vendorId } from "../core/settle.js";
-import { checkKind, diffKind, VENDOR_NAMES } from "../registry.js";
+import { checkKind, diffKind, type KindProvider, VENDOR_NAMES } from "../registry.js";
 import type { ApifonicaNumber } from "./client.js";
 import { changes, create } from "./number.create.js";
+import type { ApifonicaNumberOutputs } from "./number.schema.js";
 import { apifonicaNumberInputs } from "./number.schema.js";
 import { type Account, account, D, findHeld, outputsNow, outputsOf } from "./number.state.js";
 
@@ -23,7 +24,10 @@ function settled(a: Account, mark: UncertainMark): Promise<ApifonicaNumber | und
   return findHeld(a, mark.number);
 }
 
-async function read(rawId: string, props: Props): Promise<pulumi.dynamic.ReadResult> {
+async function read(
+  rawId: string,
+  props: Props,
+): Promise<pulumi.dynamic.ReadResult<Partial<ApifonicaNumberOutputs>>> {
   const a = account();
   const mark = uncertainOf(props);
   if (mark) {
@@ -56,7 +60,11 @@ async function confirmedLive(a: Account, id: string, number: unknown): Promise<A
   return listed;
 }
 
-async function update(rawId: string, stored: Props, news: Props): Promise<pulumi.dynamic.UpdateResult> {
+async function update(
+  rawId: string,
+  stored: Props,
+  news: Props,
+): Promise<pulumi.dynamic.UpdateResult<ApifonicaNumberOutputs>> {
   const inputs = apifonicaNumberInputs.parse(stripMeta(news));
   const a = account();
   let olds = stored;
@@ -138,4 +146,4 @@ export const apifonicaNumberProvider = {
   read,
   update,
   delete: del,
-};
+} satisfies KindProvider;

@@ -88,7 +88,7 @@ export async function created(
   rented: ExotelNumber,
   inputs: ExoPhoneInputs,
   news: Props,
-): Promise<pulumi.dynamic.CreateResult> {
+): Promise<Required<pulumi.dynamic.CreateResult<ExoPhoneOutputs>>> {
   const outs = outputsOf(rented, inputs, undefined, urlsSent(inputs));
   return withRouting(c, rented.sid, outs, inputs, news, `rented ${outs.phoneNumber}`);
 }
@@ -104,7 +104,7 @@ export async function withRouting(
   inputs: ExoPhoneInputs,
   news: Props,
   what: string,
-): Promise<pulumi.dynamic.CreateResult> {
+): Promise<Required<pulumi.dynamic.CreateResult<ExoPhoneOutputs>>> {
   const routing = inPlacePatch(D.rules, inputs, outs);
   if (Object.keys(routing).length === 0) return { id: sid, outs };
   try {
@@ -155,7 +155,7 @@ export async function ownFromLabel(
   return undefined;
 }
 
-export async function create(news: Props): Promise<pulumi.dynamic.CreateResult> {
+export async function create(news: Props): Promise<Required<pulumi.dynamic.CreateResult<ExoPhoneOutputs>>> {
   const inputs = exoPhoneInputs.parse(stripMeta(news));
   const c = client();
   const identity = identityOf(news);
@@ -220,7 +220,7 @@ export async function adopt(
   e164: string,
   inputs: ExoPhoneInputs,
   news: Props,
-): Promise<pulumi.dynamic.CreateResult> {
+): Promise<Required<pulumi.dynamic.CreateResult<ExoPhoneOutputs>>> {
   // A burst of adoptions (an exported inventory's first up) is answered from one walk of the list.
   const held = await c.byNumber.read(e164, () => findHeld(c.api, e164));
   if (!held) throw new Error(`adopt: ${e164} is not held by this Exotel account; remove adopt to rent it`);

@@ -109,6 +109,8 @@ export type ExoPhoneOutputs = {
   echoes?: Echoes;
   contains?: string;
   adopt?: boolean;
+  /** The number was taken by its identity label (core/labels.ts `TOOK_BY_LABEL`); kept through every operation. */
+  __tookByLabel?: true;
 };
 
 /** The outputs the ExoPhone class declares (state keys besides the internal ones). */

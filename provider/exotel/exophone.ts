@@ -13,7 +13,7 @@ import { keepTookByLabel } from "../core/marks.js";
 import { unlessGone } from "../core/outcome.js";
 import { releaseNumber } from "../core/release-number.js";
 import { reportNotHeld, type UncertainMark, uncertainDiff, uncertainOf, vendorId } from "../core/settle.js";
-import { checkKind, diffKind, VENDOR_NAMES } from "../registry.js";
+import { checkKind, diffKind, type KindProvider, VENDOR_NAMES } from "../registry.js";
 import {
   type ExotelClient,
   type ExotelNumber,
@@ -30,7 +30,11 @@ function settled(c: Account, mark: UncertainMark): Promise<ExotelNumber | undefi
   return c.byNumber.read(mark.number, () => findHeld(c.api, mark.number));
 }
 
-async function settleRead(c: Account, mark: UncertainMark, props: Props): Promise<pulumi.dynamic.ReadResult> {
+async function settleRead(
+  c: Account,
+  mark: UncertainMark,
+  props: Props,
+): Promise<pulumi.dynamic.ReadResult<Partial<ExoPhoneOutputs>>> {
   const held = await settled(c, mark);
   if (held) return { id: held.sid, props: keepTookByLabel(props, outputsOf(held, props)) };
   unclaim(c.key, mark.number);
@@ -38,7 +42,10 @@ async function settleRead(c: Account, mark: UncertainMark, props: Props): Promis
   return { id: "", props: {} };
 }
 
-async function read(rawId: string, props: Props): Promise<pulumi.dynamic.ReadResult> {
+async function read(
+  rawId: string,
+  props: Props,
+): Promise<pulumi.dynamic.ReadResult<Partial<ExoPhoneOutputs>>> {
   const c = client();
   const mark = uncertainOf(props);
   if (mark) return settleRead(c, mark, props);
@@ -107,7 +114,11 @@ async function liveOf(
   return record;
 }
 
-async function update(rawId: string, stored: Props, news: Props): Promise<pulumi.dynamic.UpdateResult> {
+async function update(
+  rawId: string,
+  stored: Props,
+  news: Props,
+): Promise<pulumi.dynamic.UpdateResult<ExoPhoneOutputs>> {
   const inputs = exoPhoneInputs.parse(stripMeta(news));
   const c = client();
   let olds = stored;
@@ -164,4 +175,4 @@ export const exoPhoneProvider = {
   read,
   update,
   delete: del,
-};
+} satisfies KindProvider;
