@@ -1,6 +1,8 @@
 import { provider } from "../../provider/index.js";
 import {
   ALL_KINDS,
+  adoptionEntry,
+  exactNumbersOf,
   inPlaceFields,
   kindOf,
   kindsOf,
@@ -58,4 +60,46 @@ describe("the registry", () => {
       }
     },
   );
+});
+
+describe("what the registry derives", () => {
+  const exophone = kindOf("exophone")!;
+  it("inPlacePatch: the in-place fields the inputs set, only those that differ from the current state", async () => {
+    const { inPlacePatch } = await import("../../provider/core/diff.js");
+    const inputs = { region: "KA", voiceUrl: "https://a.example/v", smsUrl: "https://a.example/s" };
+    expect(inPlacePatch(exophone.rules, inputs)).toEqual({
+      voiceUrl: "https://a.example/v",
+      smsUrl: "https://a.example/s",
+    });
+    expect(inPlacePatch(exophone.rules, inputs, { voiceUrl: "https://a.example/v", smsUrl: null })).toEqual({
+      smsUrl: "https://a.example/s",
+    });
+  });
+
+  it("exactNumbersOf: one number or a list, in E.164, with each field path", () => {
+    expect(exactNumbersOf(exophone, { phoneNumber: "+91 80 4709 1234" })).toEqual([
+      { e164: "+918047091234", field: ["phoneNumber"] },
+    ]);
+    expect(exactNumbersOf(kindOf("plivo-number-order")!, { numbers: ["14155550100", "x"] })).toEqual([
+      { e164: "+14155550100", field: ["numbers", 0] },
+    ]);
+    expect(exactNumbersOf(kindOf("apifonica-application")!, { controller: "x" })).toEqual([]);
+  });
+
+  it("adoptionEntry: exact number, adopt, base fields and the exported fields set, never an identity label", () => {
+    const isLabel = (t: unknown) => typeof t === "string" && t.startsWith("pulumi:");
+    expect(
+      adoptionEntry(
+        exophone,
+        "+918047091234",
+        { friendlyName: "pulumi:p/s/r", voiceUrl: "https://a.example/v", smsUrl: null },
+        isLabel,
+      ),
+    ).toEqual({ phoneNumber: "+918047091234", adopt: true, voiceUrl: "https://a.example/v" });
+    expect(
+      adoptionEntry(kindOf("plivo-number-order")!, "+14155550100", { alias: "sales" }, isLabel, {
+        countryIso: "US",
+      }),
+    ).toEqual({ countryIso: "US", numbers: ["+14155550100"], adopt: true, alias: "sales" });
+  });
 });
