@@ -19,6 +19,7 @@ import {
   tookByLabel,
   unlabelledGuard,
 } from "../core/labels.js";
+import { takeByLabel } from "../core/one-number.js";
 import { messageOf, PartialSuccessError, UncertainPurchaseError, unlessGone } from "../core/outcome.js";
 import { poolFor } from "../core/pool.js";
 import { type PurchaseOutcome, purchase } from "../core/purchase.js";
@@ -139,14 +140,8 @@ export function linkOf(inputs: ApifonicaNumberInputs): Known["link"] {
 
 /** A number this resource rented before the process was killed (it carries the label): take it. */
 export async function ownFromLabel(a: Account, label: string, inputs: ApifonicaNumberInputs) {
-  for (const n of await a.labels.take(label, (x) => unlessGone(a.api.get(x.number_sid)))) {
-    const e164 = e164Of(n.number) ?? n.number;
-    if (inputs.number !== undefined && e164 !== inputs.number) continue;
-    if (!claim(a.key, e164)) continue;
-    tookByLabel(a.key, e164);
-    return n;
-  }
-  return undefined;
+  const candidates = await a.labels.take(label, (x) => unlessGone(a.api.get(x.number_sid)));
+  return takeByLabel(a.key, candidates, (n) => e164Of(n.number) ?? n.number, inputs.number);
 }
 
 /** What one create works with. */

@@ -9,8 +9,8 @@ import { claim, unclaim } from "../core/claims.js";
 import { configure } from "../core/config.js";
 import { identityOf, isBlankName, isLabel, labelFor } from "../core/labels.js";
 import { keepTookByLabel } from "../core/marks.js";
+import { releaseNumber, settledState } from "../core/one-number.js";
 import { unlessGone } from "../core/outcome.js";
-import { releaseNumber } from "../core/release-number.js";
 import { reportNotHeld, type UncertainMark, uncertainDiff, uncertainOf, vendorId } from "../core/settle.js";
 import { checkKind, diffKind, type KindProvider, VENDOR_NAMES } from "../registry.js";
 import type { ApifonicaNumber } from "./client.js";
@@ -67,19 +67,14 @@ async function update(
 ): Promise<pulumi.dynamic.UpdateResult<ApifonicaNumberOutputs>> {
   const inputs = apifonicaNumberInputs.parse(stripMeta(news));
   const a = account();
-  let olds = stored;
-  const mark = uncertainOf(stored);
-  if (mark) {
-    // Settle a rent left uncertain: held, keep it; not held, rent now (the id stays the placeholder;
-    // read, update and delete use the `numberSid` output).
-    const held = await settled(a, mark);
-    if (!held) {
-      unclaim(a.key, mark.number);
-      reportNotHeld("ApifonicaNumber", mark);
-      return { outs: (await create(news)).outs };
-    }
-    olds = outputsOf(held, inputs, undefined);
-  }
+  const olds = await settledState(
+    a.key,
+    D.typeName,
+    stored,
+    (m) => settled(a, m),
+    (held) => outputsOf(held, inputs, undefined),
+  );
+  if (!olds) return { outs: (await create(news)).outs };
   const id = vendorId(rawId, olds.numberSid);
   // Held by this resource: the unlabelled-number guard of creates in this process skips it.
   if (typeof olds.number === "string") claim(a.key, olds.number);

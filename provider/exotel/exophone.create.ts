@@ -7,7 +7,8 @@ import { type Props, stripMeta, toE164 } from "../core/check.js";
 import { claim, unclaim } from "../core/claims.js";
 import { rentFirst } from "../core/create.js";
 import { inPlacePatch } from "../core/diff.js";
-import { identityOf, labelFor, TOOK_BY_LABEL, tookByLabel } from "../core/labels.js";
+import { identityOf, labelFor, TOOK_BY_LABEL } from "../core/labels.js";
+import { takeByLabel } from "../core/one-number.js";
 import { messageOf, PartialSuccessError, UncertainPurchaseError, unlessGone } from "../core/outcome.js";
 import { poolFor } from "../core/pool.js";
 import { type PurchaseOutcome, purchase } from "../core/purchase.js";
@@ -145,14 +146,8 @@ export async function ownFromLabel(
   // Get-one answers an abridged record: the listed one is handed out while it still carries the label.
   const reread = async (x: ExotelNumber) =>
     (await unlessGone(c.api.get(x.sid)))?.friendly_name === label ? x : undefined;
-  for (const n of await c.labels.take(label, reread)) {
-    const e164 = toE164(n.phone_number) ?? n.phone_number;
-    if (inputs.phoneNumber !== undefined && e164 !== inputs.phoneNumber) continue;
-    if (!claim(c.key, e164)) continue;
-    tookByLabel(c.key, e164);
-    return n;
-  }
-  return undefined;
+  const candidates = await c.labels.take(label, reread);
+  return takeByLabel(c.key, candidates, (n) => toE164(n.phone_number) ?? n.phone_number, inputs.phoneNumber);
 }
 
 export async function create(news: Props): Promise<Required<pulumi.dynamic.CreateResult<ExoPhoneOutputs>>> {

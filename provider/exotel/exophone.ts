@@ -10,8 +10,8 @@ import { configure } from "../core/config.js";
 import { inPlacePatch } from "../core/diff.js";
 import { isNotFound } from "../core/errors.js";
 import { keepTookByLabel } from "../core/marks.js";
+import { releaseNumber, settledState } from "../core/one-number.js";
 import { unlessGone } from "../core/outcome.js";
-import { releaseNumber } from "../core/release-number.js";
 import { reportNotHeld, type UncertainMark, uncertainDiff, uncertainOf, vendorId } from "../core/settle.js";
 import { checkKind, diffKind, type KindProvider, VENDOR_NAMES } from "../registry.js";
 import {
@@ -121,19 +121,14 @@ async function update(
 ): Promise<pulumi.dynamic.UpdateResult<ExoPhoneOutputs>> {
   const inputs = exoPhoneInputs.parse(stripMeta(news));
   const c = client();
-  let olds = stored;
-  const mark = uncertainOf(stored);
-  if (mark) {
-    // Settle a rent left uncertain: held, keep it; not held, rent now (the id stays the placeholder;
-    // read, update and delete use the `sid` output).
-    const held = await settled(c, mark);
-    if (!held) {
-      unclaim(c.key, mark.number);
-      reportNotHeld("ExoPhone", mark);
-      return { outs: (await create(news)).outs };
-    }
-    olds = outputsOf(held, inputs);
-  }
+  const olds = await settledState(
+    c.key,
+    D.typeName,
+    stored,
+    (m) => settled(c, m),
+    (held) => outputsOf(held, inputs),
+  );
+  if (!olds) return { outs: (await create(news)).outs };
   const id = vendorId(rawId, olds.sid);
   const routing = inPlacePatch(D.rules, inputs, olds);
   c.reader.invalidate(id);
