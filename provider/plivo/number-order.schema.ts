@@ -166,6 +166,8 @@ export type PlivoNumberOrderOutputs = {
   details: PlivoNumberDetail[];
   monthlyRental: string;
   currency: string;
+  /** Numbers of the order were taken by its identity label (core/labels.ts `TOOK_BY_LABEL`); kept through every operation. */
+  __tookByLabel?: true;
 };
 
 /** The outputs the PlivoNumberOrder class declares (state keys besides the internal ones). */

@@ -16,10 +16,11 @@ import { configure } from "../core/config.js";
 import { withIntents } from "../core/intents.js";
 import { TOOK_BY_LABEL } from "../core/labels.js";
 import { keepTookByLabel } from "../core/marks.js";
-import { checkKind, diffKind } from "../registry.js";
+import { checkKind, diffKind, type KindProvider } from "../registry.js";
 import {
   type PlivoNumberDetail,
   type PlivoNumberOrderInputs,
+  type PlivoNumberOrderOutputs,
   plivoNumberOrderInputs,
 } from "./number-order.schema.js";
 import { D, detailOf } from "./number-order.state.js";
@@ -37,7 +38,7 @@ import {
   settlePending,
 } from "./number-order.workflow.js";
 
-async function create(news: Props): Promise<pulumi.dynamic.CreateResult> {
+async function create(news: Props): Promise<Required<pulumi.dynamic.CreateResult<PlivoNumberOrderOutputs>>> {
   const inputs = plivoNumberOrderInputs.parse(stripMeta(news));
   const order = labelled(new Order(account(), inputs), news);
   const id = `plivo-order-${randomUUID()}`;
@@ -59,7 +60,10 @@ function storedInputs(props: Props): PlivoNumberOrderInputs {
   return { ...props } as PlivoNumberOrderInputs;
 }
 
-async function read(id: string, props: Props): Promise<pulumi.dynamic.ReadResult> {
+async function read(
+  id: string,
+  props: Props,
+): Promise<pulumi.dynamic.ReadResult<Partial<PlivoNumberOrderOutputs>>> {
   const a = account();
   const inputs = storedInputs(props);
   const order = restore(a, inputs, props);
@@ -86,7 +90,11 @@ async function read(id: string, props: Props): Promise<pulumi.dynamic.ReadResult
   return { id, props: keepTookByLabel(props, out) };
 }
 
-async function update(id: string, olds: Props, news: Props): Promise<pulumi.dynamic.UpdateResult> {
+async function update(
+  id: string,
+  olds: Props,
+  news: Props,
+): Promise<pulumi.dynamic.UpdateResult<PlivoNumberOrderOutputs>> {
   const inputs = plivoNumberOrderInputs.parse(stripMeta(news));
   const order = labelled(restore(account(), inputs, olds), news);
   const work = () => reconcile(order, inputs);
@@ -147,4 +155,4 @@ export const plivoNumberOrderProvider = {
   read,
   update,
   delete: del,
-};
+} satisfies KindProvider;
