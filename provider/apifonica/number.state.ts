@@ -1,3 +1,7 @@
+/**
+ * ApifonicaNumber state: the outputs of a number (with its cost), and the per-account bundle
+ * (client, readers, label index) every ApifonicaNumber of the process shares.
+ */
 import { e164Of, type Props } from "../core/check.js";
 import { apifonicaSettings } from "../core/config.js";
 import { InventoryReader } from "../core/inventory.js";

@@ -1,3 +1,7 @@
+/**
+ * ExoPhone state: the outputs of a number as Exotel answers it (connectivity, echoes, abridged
+ * answers), and the per-account bundle (client, readers, label index) every ExoPhone shares.
+ */
 import { type Props, toE164 } from "../core/check.js";
 import { exotelSettings } from "../core/config.js";
 import { echoesOf, recordEchoes, throughEchoes } from "../core/echoes.js";

@@ -1,3 +1,6 @@
+/**
+ * PlivoNumberOrder state: the per-number details and the outputs, derived from the held numbers.
+ */
 import { type Props, withPlus } from "../core/check.js";
 import { KINDS, type ResourceKind } from "../registry.js";
 import type { PlivoAccountNumber } from "./client.js";

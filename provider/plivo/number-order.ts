@@ -25,18 +25,16 @@ import {
 } from "./number-order.schema.js";
 import { D, detailOf } from "./number-order.state.js";
 import {
-  account,
   fill,
   keeping,
   labelled,
-  Order,
   ownFromIntents,
   ownFromLabel,
-  readHeld,
   reconcile,
   restore,
   settlePending,
-} from "./number-order.workflow.js";
+} from "./number-order.steps.js";
+import { account, Order, readHeld } from "./number-order.workflow.js";
 
 async function create(news: Props): Promise<Required<pulumi.dynamic.CreateResult<PlivoNumberOrderOutputs>>> {
   const inputs = plivoNumberOrderInputs.parse(stripMeta(news));
