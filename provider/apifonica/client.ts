@@ -9,7 +9,6 @@ import { errorBodyParser, seg, text, type VendorErrorBody, type VendorHttp } fro
 import type { RateLimit } from "../core/limiter.js";
 import { items, walkLinked } from "../core/paging.js";
 import {
-  type NumberVerbs,
   type VendorClient,
   VendorClientBase,
   type VendorVerbTypes,
@@ -178,16 +177,12 @@ export interface ApifonicaVerbs extends VendorVerbTypes {
 }
 
 /** An Apifonica account's numbers (a search answers at most 10), applications and number costs. */
-export interface ApifonicaClient extends VendorClient<ApifonicaVerbs>, NumberVerbs<ApifonicaVerbs> {
+export interface ApifonicaClient extends VendorClient<ApifonicaVerbs> {
   /** Numbers for sale in a country (at most 10), in one array. */
   searchAvailableNumbers(
     countryCode: string,
     q?: { type?: string; voice?: boolean; messaging?: boolean },
   ): Promise<ApifonicaAvailableNumber[]>;
-  /** Same as `rent`. */
-  rentNumber(p: ApifonicaRentParams): Promise<{ numberSid: string }>;
-  /** Same as `release`. */
-  releaseNumber(numberSid: string): Promise<void>;
   /** Never retried. */
   createApplication(p: ApifonicaApplicationInput): Promise<{ applicationSid: string }>;
   /** One application. */
@@ -316,9 +311,6 @@ class Apifonica extends VendorClientBase<ApifonicaVerbs> implements ApifonicaCli
   constructor(account: ApifonicaAccount, http: VendorHttp) {
     super(http, `v2/accounts/${seg(account.accountSid)}`);
   }
-
-  readonly rentNumber = (p: ApifonicaRentParams) => this.rent(p);
-  readonly releaseNumber = (numberSid: string) => this.release(numberSid);
 
   search(q: ApifonicaSearchQuery): AsyncIterable<ApifonicaAvailableNumber> {
     const { countryCode, ...rest } = q;

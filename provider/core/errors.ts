@@ -7,7 +7,10 @@
  * transport error (name, code, message, stack), never got's own error object.
  */
 
-export type Vendor = "exotel" | "plivo" | "apifonica";
+/** A vendor this package speaks to (the registry's list). */
+export type { Vendor } from "../registry.js";
+
+import type { Vendor } from "../registry.js";
 
 /** Everything needed to build a `VendorApiError`. */
 export interface VendorApiErrorInit {

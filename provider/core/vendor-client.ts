@@ -47,23 +47,8 @@ export interface VendorClient<T extends VendorVerbTypes> {
   release(id: string): Promise<void>;
 }
 
-/**
- * The names the clients had before the uniform verbs (`getNumber`, `listNumbers`, `listNumberPages`,
- * `updateNumber`), kept while callers move over.
- */
-export interface NumberVerbs<T extends VendorVerbTypes> {
-  /** Same as `get`. */
-  getNumber(id: string): Promise<T["record"]>;
-  /** Same as `list`. */
-  listNumbers(options?: T["listOptions"]): AsyncIterable<T["held"]>;
-  /** Same as `listPages`. */
-  listNumberPages(options?: T["listOptions"]): AsyncIterable<T["held"][]>;
-  /** Same as `update`. */
-  updateNumber(id: string, patch: T["patch"]): Promise<T["updated"]>;
-}
-
-/** What the vendor clients share: the account's HTTP layer, `list` from `listPages`, the older names. */
-export abstract class VendorClientBase<T extends VendorVerbTypes> implements VendorClient<T>, NumberVerbs<T> {
+/** What the vendor clients share: the account's HTTP layer, `list` from `listPages`, GET and DELETE of one record. */
+export abstract class VendorClientBase<T extends VendorVerbTypes> implements VendorClient<T> {
   /**
    * @param http The account's HTTP layer.
    * @param base The account's path prefix (relative to the base URL, segments encoded).
@@ -89,20 +74,9 @@ export abstract class VendorClientBase<T extends VendorVerbTypes> implements Ven
     return this.http.call({ operation, method: "GET", path, schema });
   }
 
-  getNumber(id: string): Promise<T["record"]> {
-    return this.get(id);
-  }
-
-  listNumbers(options?: T["listOptions"]): AsyncIterable<T["held"]> {
-    return this.list(options);
-  }
-
-  listNumberPages(options?: T["listOptions"]): AsyncIterable<T["held"][]> {
-    return this.listPages(options);
-  }
-
-  updateNumber(id: string, patch: T["patch"]): Promise<T["updated"]> {
-    return this.update(id, patch);
+  /** One DELETE of one record (retried as releases are: a 404 after a lost answer is the caller's to read). */
+  protected async remove<S extends z.ZodType>(operation: string, path: string, schema: S): Promise<void> {
+    await this.http.call({ operation, method: "DELETE", path, schema });
   }
 }
 

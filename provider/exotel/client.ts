@@ -10,7 +10,6 @@ import { errorBodyParser, isRecord, seg, text, type VendorErrorBody, type Vendor
 import type { RateLimit } from "../core/limiter.js";
 import { walkLinked } from "../core/paging.js";
 import {
-  type NumberVerbs,
   type VendorClient,
   VendorClientBase,
   type VendorVerbTypes,
@@ -208,15 +207,11 @@ export interface ExotelVerbs extends VendorVerbTypes {
  * (the rent example sends the national number), a definite refusal (a 400, nothing applied) is asked
  * once more in the other form. Never retried otherwise: on an ambiguous error, look the number up.
  */
-export interface ExotelClient extends VendorClient<ExotelVerbs>, NumberVerbs<ExotelVerbs> {
+export interface ExotelClient extends VendorClient<ExotelVerbs> {
   /** Numbers for sale (at most 50, catalog order), in one array. */
   searchAvailableNumbers(q: ExotelSearchQuery): Promise<ExotelAvailableNumber[]>;
-  /** Same as `rent`. */
-  rentNumber(p: ExotelRentParams): Promise<ExotelNumber>;
   /** The v2 details (with connectivity), envelope unwrapped; envelope errors become `VendorApiError`. */
   getNumberDetails(sid: string): Promise<ExotelNumberDetails>;
-  /** Same as `release`. */
-  releaseNumber(sid: string): Promise<void>;
 }
 
 declare module "../core/client-factory.js" {
@@ -348,9 +343,6 @@ class Exotel extends VendorClientBase<ExotelVerbs> implements ExotelClient {
     super(http, `v2_beta/Accounts/${seg(account.accountSid)}`);
   }
 
-  readonly rentNumber = (p: ExotelRentParams) => this.rent(p);
-  readonly releaseNumber = (sid: string) => this.release(sid);
-
   search(q: ExotelSearchQuery): AsyncIterable<ExotelAvailableNumber> {
     return yieldAll(() => this.searchAvailableNumbers(q));
   }
@@ -436,13 +428,8 @@ class Exotel extends VendorClientBase<ExotelVerbs> implements ExotelClient {
     });
   }
 
-  async release(sid: string): Promise<void> {
-    await this.http.call({
-      operation: "releaseNumber",
-      method: "DELETE",
-      path: `${this.numbers}/${seg(sid)}`,
-      schema: releaseSchema,
-    });
+  release(sid: string): Promise<void> {
+    return this.remove("releaseNumber", `${this.numbers}/${seg(sid)}`, releaseSchema);
   }
 }
 

@@ -8,12 +8,7 @@ import { type VendorAccountBase, VendorClients } from "../core/client-factory.js
 import { errorBodyParser, seg, text, type VendorErrorBody, type VendorHttp } from "../core/http.js";
 import type { RateLimit } from "../core/limiter.js";
 import { items, walkLinked } from "../core/paging.js";
-import {
-  type NumberVerbs,
-  type VendorClient,
-  VendorClientBase,
-  type VendorVerbTypes,
-} from "../core/vendor-client.js";
+import { type VendorClient, VendorClientBase, type VendorVerbTypes } from "../core/vendor-client.js";
 
 export interface PlivoAccount extends VendorAccountBase {
   /** Auth ID (`MA`/`SA` + 18 characters; goes in the path). */
@@ -199,19 +194,13 @@ export interface PlivoVerbs extends VendorVerbTypes {
  * A Plivo account's numbers (search every page lazily; `update` is idempotent, so retried although a
  * POST) and its legacy number groups.
  */
-export interface PlivoClient extends VendorClient<PlivoVerbs>, NumberVerbs<PlivoVerbs> {
-  /** Same as `search`. */
-  searchPhoneNumbers(q: PlivoSearchQuery): AsyncIterable<PlivoAvailableNumber>;
-  /** Same as `rent`. */
-  buyNumber(number: string, p?: { appId?: string }): Promise<PlivoOrderResult>;
+export interface PlivoClient extends VendorClient<PlivoVerbs> {
   /** Number groups for sale, every page, lazily. */
   searchNumberGroups(q: PlivoGroupQuery): AsyncIterable<PlivoNumberGroup>;
   /** One number group (its `stock` now). */
   getNumberGroup(groupId: string): Promise<PlivoNumberGroup>;
   /** Orders numbers from a group. Never retried. */
   orderFromGroup(groupId: string, p: { quantity: number; appId?: string }): Promise<PlivoOrderResult>;
-  /** Same as `release`. */
-  unrentNumber(number: string): Promise<void>;
 }
 
 declare module "../core/client-factory.js" {
@@ -291,10 +280,6 @@ class Plivo extends VendorClientBase<PlivoVerbs> implements PlivoClient {
   constructor(account: PlivoAccount, http: VendorHttp) {
     super(http, `v1/Account/${seg(account.authId)}`);
   }
-
-  readonly searchPhoneNumbers = (q: PlivoSearchQuery) => this.search(q);
-  readonly buyNumber = (number: string, p?: { appId?: string }) => this.rent({ ...p, number });
-  readonly unrentNumber = (number: string) => this.release(number);
 
   search(q: PlivoSearchQuery): AsyncIterable<PlivoAvailableNumber> {
     const { countryIso, type, pattern, region, services } = q;
@@ -376,13 +361,8 @@ class Plivo extends VendorClientBase<PlivoVerbs> implements PlivoClient {
     return undefined;
   }
 
-  async release(number: string): Promise<void> {
-    await this.http.call({
-      operation: "unrentNumber",
-      method: "DELETE",
-      path: `${this.base}/Number/${seg(digits(number))}/`,
-      schema: z.unknown(),
-    });
+  release(number: string): Promise<void> {
+    return this.remove("unrentNumber", `${this.base}/Number/${seg(digits(number))}/`, z.unknown());
   }
 }
 

@@ -71,7 +71,7 @@ async function rentMany(n: number): Promise<string[]> {
   while (sids.length < n) {
     const batch = await forSale(Math.min(10, n - sids.length));
     for (const number of batch) {
-      sids.push((await apifonica.rentNumber({ number })).numberSid);
+      sids.push((await apifonica.rent({ number })).numberSid);
     }
   }
   return sids;
@@ -116,10 +116,10 @@ describe("apifonica client", () => {
 
   it("rents, reads, links an application, updates and releases a number", async () => {
     const [number] = await forSale(1);
-    const { numberSid } = await apifonica.rentNumber({ number: number! });
+    const { numberSid } = await apifonica.rent({ number: number! });
     expect(numberSid).toMatch(/^num/);
 
-    const rented = await apifonica.getNumber(numberSid);
+    const rented = await apifonica.get(numberSid);
     expect(rented.number_sid).toBe(numberSid);
     expect(rented.number.replace(/^\+/, "")).toBe(number!.slice(1));
     expect(rented.call_app_sid).toBe("default_call_app_sid");
@@ -139,8 +139,8 @@ describe("apifonica client", () => {
     expect(app.method).toBe("POST");
     expect(app.name).toBe("ivr");
 
-    await apifonica.updateNumber(numberSid, { callAppSid: applicationSid, name: "main line" });
-    const linked = await apifonica.getNumber(numberSid);
+    await apifonica.update(numberSid, { callAppSid: applicationSid, name: "main line" });
+    const linked = await apifonica.get(numberSid);
     expect(linked.call_app_sid).toBe(applicationSid);
     expect(linked.call_controller).toBe("https://example.com/voice.xml");
     expect(linked.call_method).toBe("POST");
@@ -150,18 +150,18 @@ describe("apifonica client", () => {
       controller: "https://example.com/v2.xml",
       method: "GET",
     });
-    const moved = await apifonica.getNumber(numberSid);
+    const moved = await apifonica.get(numberSid);
     expect(moved.call_controller).toBe("https://example.com/v2.xml");
     expect(moved.call_method).toBe("GET");
 
     await apifonica.deleteApplication(applicationSid);
     expect(isNotFound(await failure(apifonica.getApplication(applicationSid)))).toBe(true);
-    const unlinked = await apifonica.getNumber(numberSid);
+    const unlinked = await apifonica.get(numberSid);
     expect(unlinked.call_app_sid).toBe("default_call_app_sid");
     expect(unlinked.call_controller).toBe("");
 
-    await apifonica.releaseNumber(numberSid);
-    const gone = await failure(apifonica.getNumber(numberSid));
+    await apifonica.release(numberSid);
+    const gone = await failure(apifonica.get(numberSid));
     expect(isNotFound(gone)).toBe(true);
     expect(gone.code).toBe("NOT FOUND");
     expect(gone.message).toMatch(/^apifonica getNumber failed: HTTP 404 NOT FOUND: /);
@@ -173,8 +173,8 @@ describe("apifonica client", () => {
       method: "GET",
     });
     const [number] = await forSale(1);
-    const { numberSid } = await apifonica.rentNumber({ number: number!.slice(1), msgAppSid: applicationSid });
-    const rented = await apifonica.getNumber(numberSid);
+    const { numberSid } = await apifonica.rent({ number: number!.slice(1), msgAppSid: applicationSid });
+    const rented = await apifonica.get(numberSid);
     expect(rented.msg_app_sid).toBe(applicationSid);
     expect(rented.msg_controller).toBe("https://example.com/sms");
   });
@@ -186,31 +186,31 @@ describe("apifonica client", () => {
     });
     const [number] = await forSale(1);
     const both = await failure(
-      apifonica.rentNumber({ number: number!, callAppSid: applicationSid, msgAppSid: applicationSid }),
+      apifonica.rent({ number: number!, callAppSid: applicationSid, msgAppSid: applicationSid }),
     );
     expect(both.status).toBe(400);
     expect(both.ambiguous).toBe(false);
-    await apifonica.rentNumber({ number: number! });
-    const again = await failure(apifonica.rentNumber({ number: number! }));
+    await apifonica.rent({ number: number! });
+    const again = await failure(apifonica.rent({ number: number! }));
     expect(again.status).toBe(400);
     expect(again.vendorMessage).toBe("Number is not available");
     const badApp = await failure(
-      apifonica.updateNumber("num00000000-0000-4000-8000-000000000000", { callAppSid: "app-x" }),
+      apifonica.update("num00000000-0000-4000-8000-000000000000", { callAppSid: "app-x" }),
     );
     expect([400, 404]).toContain(badApp.status);
   });
 
   it("walks the rented numbers across three or more pages, with filters", async () => {
     const sids = await rentMany(5);
-    const pages = await collect(apifonica.listNumberPages({ pageSize: 2 }));
+    const pages = await collect(apifonica.listPages({ pageSize: 2 }));
     expect(pages.length).toBeGreaterThanOrEqual(3);
     expect(new Set(pages.flat().map((n) => n.number_sid))).toEqual(new Set(sids));
-    const all = await collect(apifonica.listNumbers());
+    const all = await collect(apifonica.list());
     expect(all).toHaveLength(5);
     const one = all[0]!;
-    const byNumber = await collect(apifonica.listNumbers({ number: one.number, pageSize: 2 }));
+    const byNumber = await collect(apifonica.list({ number: one.number, pageSize: 2 }));
     expect(byNumber.map((n) => n.number_sid)).toEqual([one.number_sid]);
-    const byCountry = await collect(apifonica.listNumbers({ countryCode: one.country_code, pageSize: 2 }));
+    const byCountry = await collect(apifonica.list({ countryCode: one.country_code, pageSize: 2 }));
     expect(byCountry).toHaveLength(5);
   });
 
@@ -235,7 +235,7 @@ describe("apifonica client", () => {
     const [number] = await forSale(1);
     await fault({ method: "POST", action: { type: "status", status: 500 }, times: 0 });
     await admin("DELETE", "/requests");
-    const rent = await failure(apifonica.rentNumber({ number: number! }));
+    const rent = await failure(apifonica.rent({ number: number! }));
     expect(rent.status).toBe(500);
     expect(rent.ambiguous).toBe(true);
     const create = await failure(
@@ -249,17 +249,17 @@ describe("apifonica client", () => {
     const [sid] = await rentMany(1);
     await fault({ method: "GET", path: `/numbers/${sid}$`, action: { type: "status", status: 503 } });
     await admin("DELETE", "/requests");
-    expect((await apifonica.getNumber(sid!)).number_sid).toBe(sid);
+    expect((await apifonica.get(sid!)).number_sid).toBe(sid);
     expect((await log((r) => r.path.endsWith(sid!))).map((r) => r.status)).toEqual([503, 200]);
   });
 
   it("gives an ambiguous error when the connection is reset after a rent took effect", async () => {
     const [number] = await forSale(1);
     await fault({ method: "POST", path: "/numbers$", action: { type: "reset", when: "after" } });
-    const err = await failure(apifonica.rentNumber({ number: number! }));
+    const err = await failure(apifonica.rent({ number: number! }));
     expect(err.status).toBeUndefined();
     expect(err.ambiguous).toBe(true);
-    const listed = await collect(apifonica.listNumbers());
+    const listed = await collect(apifonica.list());
     expect(listed.map((n) => n.number.replace(/^\+/, ""))).toContain(number!.slice(1));
   });
 

@@ -178,7 +178,7 @@ describe("transport failures", () => {
       timeouts: { responseMs: 150 },
       retryLimit: 0,
     });
-    const err = await client.rentNumber({ phoneNumber: "+911234567890" }).catch((e: unknown) => e);
+    const err = await client.rent({ phoneNumber: "+911234567890" }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(VendorApiError);
     const v = err as VendorApiError;
     expect(v.status).toBeUndefined();
@@ -199,7 +199,7 @@ describe("transport failures", () => {
       baseUrl: `http://127.0.0.1:${port}`,
       retryLimit: 0,
     });
-    const err = await client.buyNumber("14155550100").catch((e: unknown) => e);
+    const err = await client.rent({ number: "14155550100" }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(VendorApiError);
     const v = err as VendorApiError;
     expect(v.ambiguous).toBe(false);

@@ -180,7 +180,7 @@ describe("exotel client", () => {
 
   it("rents, reads, details, updates (partial; null clears) and releases a number", async () => {
     const [candidate] = await available(1);
-    const rented = await exotel.rentNumber({
+    const rented = await exotel.rent({
       phoneNumber: candidate!.phone_number,
       voiceUrl: "http://my.exotel.com/sandbox1/exoml/start_voice/1",
       friendlyName: "front desk",
@@ -191,7 +191,7 @@ describe("exotel client", () => {
     expect(rented.friendly_name).toBe("front desk");
     expect(rented.rental_price).toMatch(/^\d+\.\d{6}$/);
 
-    const got = await exotel.getNumber(rented.sid);
+    const got = await exotel.get(rented.sid);
     expect(got.sid).toBe(rented.sid);
     expect(got.phone_number).toBe(rented.phone_number);
 
@@ -201,20 +201,20 @@ describe("exotel client", () => {
     expect(typeof details.connectivity?.incoming_call?.status).toBe("string");
     expect(typeof details.connectivity?.outgoing_call?.status).toBe("string");
 
-    const updated = await exotel.updateNumber(rented.sid, {
+    const updated = await exotel.update(rented.sid, {
       smsUrl: "http://my.exotel.com/sandbox1/exoml/start_sms/2",
     });
     expect(updated.sms_url).toBe("http://my.exotel.com/sandbox1/exoml/start_sms/2");
     expect(updated.voice_url).toBe("http://my.exotel.com/sandbox1/exoml/start_voice/1");
     expect(updated.friendly_name).toBe("front desk");
 
-    const cleared = await exotel.updateNumber(rented.sid, { voiceUrl: null, friendlyName: null });
+    const cleared = await exotel.update(rented.sid, { voiceUrl: null, friendlyName: null });
     expect(cleared.voice_url).toBeNull();
     expect(cleared.friendly_name).toBeNull();
     expect(cleared.sms_url).toBe("http://my.exotel.com/sandbox1/exoml/start_sms/2");
 
-    await exotel.releaseNumber(rented.sid);
-    const gone = await failure(exotel.getNumber(rented.sid));
+    await exotel.release(rented.sid);
+    const gone = await failure(exotel.get(rented.sid));
     expect(isNotFound(gone)).toBe(true);
     expect(gone.code).toBe("NOT_FOUND");
     expect(gone.message).toMatch(/^exotel getNumber failed: HTTP 404 NOT_FOUND: /);
@@ -226,14 +226,14 @@ describe("exotel client", () => {
   it("rents a number given in national form", async () => {
     const [candidate] = await available(1);
     const national = `0${candidate!.phone_number.slice(3)}`;
-    const rented = await exotel.rentNumber({ phoneNumber: national });
+    const rented = await exotel.rent({ phoneNumber: national });
     expect(rented.phone_number).toBe(candidate!.phone_number);
   });
 
   it("maps a rent of a number already rented to 400 NUMBER_NOT_AVAILABLE, not ambiguous", async () => {
     const [candidate] = await available(1);
-    await exotel.rentNumber({ phoneNumber: candidate!.phone_number });
-    const err = await failure(exotel.rentNumber({ phoneNumber: candidate!.phone_number }));
+    await exotel.rent({ phoneNumber: candidate!.phone_number });
+    const err = await failure(exotel.rent({ phoneNumber: candidate!.phone_number }));
     expect(err.status).toBe(400);
     expect(err.code).toBe("NUMBER_NOT_AVAILABLE");
     expect(err.ambiguous).toBe(false);
@@ -245,15 +245,15 @@ describe("exotel client", () => {
     const candidates = await available(5);
     const sids: string[] = [];
     for (const c of candidates) {
-      sids.push((await exotel.rentNumber({ phoneNumber: c.phone_number })).sid);
+      sids.push((await exotel.rent({ phoneNumber: c.phone_number })).sid);
     }
-    const pages = await collect(exotel.listNumberPages({ pageSize: 2 }));
+    const pages = await collect(exotel.listPages({ pageSize: 2 }));
     expect(pages.length).toBeGreaterThanOrEqual(3);
     expect(pages.flat().map((n) => n.sid)).toEqual(sids);
-    expect((await collect(exotel.listNumbers({ pageSize: 2 }))).map((n) => n.sid)).toEqual(sids);
+    expect((await collect(exotel.list({ pageSize: 2 }))).map((n) => n.sid)).toEqual(sids);
 
     await admin("DELETE", "/requests");
-    for await (const n of exotel.listNumbers({ pageSize: 2 })) {
+    for await (const n of exotel.list({ pageSize: 2 })) {
       expect(n.sid).toBe(sids[0]);
       break;
     }
@@ -263,7 +263,7 @@ describe("exotel client", () => {
 
   it("maps bad credentials to 401 AUTHENTICATION_FAILED without leaking them", async () => {
     const bad = exotelClient(account({ ...ACCOUNT, apiToken: "wrong-token-0123456789" }, { retryLimit: 0 }));
-    const err = await failure(bad.getNumber("0123456789abcdef0123456789abcdef"));
+    const err = await failure(bad.get("0123456789abcdef0123456789abcdef"));
     expect(err.status).toBe(401);
     expect(err.code).toBe("AUTHENTICATION_FAILED");
     expect(err.vendor).toBe("exotel");
@@ -279,7 +279,7 @@ describe("exotel client", () => {
       times: 0,
     });
     await admin("DELETE", "/requests");
-    const err = await failure(exotel.rentNumber({ phoneNumber: candidate!.phone_number }));
+    const err = await failure(exotel.rent({ phoneNumber: candidate!.phone_number }));
     expect(err.status).toBe(500);
     expect(err.ambiguous).toBe(true);
     const posts = await log((r) => r.method === "POST");
@@ -288,7 +288,7 @@ describe("exotel client", () => {
 
   it("retries a GET after a 503 and then succeeds", async () => {
     const [candidate] = await available(1);
-    const rented = await exotel.rentNumber({ phoneNumber: candidate!.phone_number });
+    const rented = await exotel.rent({ phoneNumber: candidate!.phone_number });
     await fault({
       method: "GET",
       path: `IncomingPhoneNumbers/${rented.sid}$`,
@@ -296,7 +296,7 @@ describe("exotel client", () => {
       times: 1,
     });
     await admin("DELETE", "/requests");
-    const got = await exotel.getNumber(rented.sid);
+    const got = await exotel.get(rented.sid);
     expect(got.sid).toBe(rented.sid);
     const gets = await log((r) => r.method === "GET" && r.path.endsWith(rented.sid));
     expect(gets.map((r) => r.status)).toEqual([503, 200]);
@@ -304,7 +304,7 @@ describe("exotel client", () => {
 
   it("retries a GET after a 429 (honouring Retry-After) and a connection reset before the response", async () => {
     const [candidate] = await available(1);
-    const rented = await exotel.rentNumber({ phoneNumber: candidate!.phone_number });
+    const rented = await exotel.rent({ phoneNumber: candidate!.phone_number });
     await fault({
       method: "GET",
       path: `IncomingPhoneNumbers/${rented.sid}$`,
@@ -316,8 +316,8 @@ describe("exotel client", () => {
       action: { type: "reset", when: "before" },
     });
     await admin("DELETE", "/requests");
-    expect((await exotel.getNumber(rented.sid)).sid).toBe(rented.sid);
-    expect((await exotel.updateNumber(rented.sid, { friendlyName: "after reset" })).friendly_name).toBe(
+    expect((await exotel.get(rented.sid)).sid).toBe(rented.sid);
+    expect((await exotel.update(rented.sid, { friendlyName: "after reset" })).friendly_name).toBe(
       "after reset",
     );
     const calls = await log((r) => r.path.endsWith(rented.sid));
@@ -327,15 +327,15 @@ describe("exotel client", () => {
   it("gives a VendorResponseError (ambiguous) for a malformed body, on reads and on a rent that took effect", async () => {
     const [candidate] = await available(1);
     await fault({ method: "POST", path: "IncomingPhoneNumbers$", action: { type: "malformed" } });
-    const err = await failure(exotel.rentNumber({ phoneNumber: candidate!.phone_number }));
+    const err = await failure(exotel.rent({ phoneNumber: candidate!.phone_number }));
     expect(err).toBeInstanceOf(VendorResponseError);
     expect(err.ambiguous).toBe(true);
     expect(err.status).toBe(200);
-    const listed = await collect(exotel.listNumbers());
+    const listed = await collect(exotel.list());
     expect(listed.map((n) => n.phone_number)).toContain(candidate!.phone_number);
 
     await fault({ method: "GET", path: "IncomingPhoneNumbers$", action: { type: "malformed" } });
-    const listErr = await failure(collect(exotel.listNumbers()));
+    const listErr = await failure(collect(exotel.list()));
     expect(listErr).toBeInstanceOf(VendorResponseError);
     expect(listErr.operation).toBe("listNumbers");
   });
@@ -344,24 +344,24 @@ describe("exotel client", () => {
     const [candidate] = await available(1);
     await fault({ method: "POST", path: "IncomingPhoneNumbers$", action: { type: "reset", when: "after" } });
     await admin("DELETE", "/requests");
-    const err = await failure(exotel.rentNumber({ phoneNumber: candidate!.phone_number }));
+    const err = await failure(exotel.rent({ phoneNumber: candidate!.phone_number }));
     expect(err.status).toBeUndefined();
     expect(err.ambiguous).toBe(true);
     expect(err.message).toMatch(/^exotel rentNumber failed: network error/);
     expect((await log((r) => r.method === "POST")).length).toBe(1);
-    const listed = await collect(exotel.listNumbers());
+    const listed = await collect(exotel.list());
     expect(listed.map((n) => n.phone_number)).toContain(candidate!.phone_number);
   });
 
   it("names the field path when a 2xx body does not match the schema", async () => {
     const [candidate] = await available(1);
-    const rented = await exotel.rentNumber({ phoneNumber: candidate!.phone_number });
+    const rented = await exotel.rent({ phoneNumber: candidate!.phone_number });
     await fault({
       method: "GET",
       path: `IncomingPhoneNumbers/${rented.sid}$`,
       action: { type: "status", status: 200, body: { sid: rented.sid, capabilities: { voice: "yes" } } },
     });
-    const err = await failure(exotel.getNumber(rented.sid));
+    const err = await failure(exotel.get(rented.sid));
     expect(err).toBeInstanceOf(VendorResponseError);
     expect(err.message).toMatch(/^exotel getNumber failed: HTTP 200: unexpected response body: /);
     expect(err.message).toContain("capabilities.voice");
@@ -373,7 +373,7 @@ describe("exotel client", () => {
     const tiny = exotelClient(account(TINY));
     const errors: VendorApiError[] = [];
     for (let i = 0; i < 3; i++) {
-      errors.push(await failure(tiny.rentNumber({ phoneNumber: "+910000000000" })));
+      errors.push(await failure(tiny.rent({ phoneNumber: "+910000000000" })));
     }
     const limited = errors.find((e) => e.status === 429);
     expect(limited).toBeDefined();

@@ -74,7 +74,7 @@ function queryOf(r: LoggedRequest): URLSearchParams {
 
 /** Numbers for sale in the US (not a regulated country: buys are fulfilled at once). */
 async function forSale(n: number): Promise<string[]> {
-  const found = await take(plivo.searchPhoneNumbers({ countryIso: "US" }), n);
+  const found = await take(plivo.search({ countryIso: "US" }), n);
   expect(found).toHaveLength(n);
   return found.map((x) => x.number);
 }
@@ -95,7 +95,7 @@ beforeEach(async () => {
 describe("plivo client", () => {
   it("walks the number search lazily across three or more pages", async () => {
     await admin("DELETE", "/requests");
-    const found = await take(plivo.searchPhoneNumbers({ countryIso: "US", limit: 3 }), 9);
+    const found = await take(plivo.search({ countryIso: "US", limit: 3 }), 9);
     expect(found).toHaveLength(9);
     expect(new Set(found.map((n) => n.number)).size).toBe(9);
     for (const n of found) {
@@ -109,43 +109,43 @@ describe("plivo client", () => {
   });
 
   it("filters the search by pattern", async () => {
-    const [first] = await take(plivo.searchPhoneNumbers({ countryIso: "US" }), 1);
+    const [first] = await take(plivo.search({ countryIso: "US" }), 1);
     const pattern = first!.number.slice(1, 4);
-    const matching = await take(plivo.searchPhoneNumbers({ countryIso: "US", pattern }), 5);
+    const matching = await take(plivo.search({ countryIso: "US", pattern }), 5);
     expect(matching.length).toBeGreaterThan(0);
     expect(matching.every((n) => n.number.startsWith(`1${pattern}`))).toBe(true);
   });
 
   it("maps a search limit above 20 to a capped page size (no 400)", async () => {
-    const found = await take(plivo.searchPhoneNumbers({ countryIso: "US", limit: 50 }), 1);
+    const found = await take(plivo.search({ countryIso: "US", limit: 50 }), 1);
     expect(found).toHaveLength(1);
   });
 
   it("buys, reads, updates (alias, app link and unlink) and unrents a number", async () => {
     const [number] = await forSale(1);
-    const order = await plivo.buyNumber(number!);
+    const order = await plivo.rent({ number: number! });
     expect(order.status).toBe("fulfilled");
     expect(order.numbers).toEqual([{ number, status: "Success" }]);
 
-    const held = await plivo.getNumber(number!);
+    const held = await plivo.get(number!);
     expect(held.number).toBe(number);
     expect(held.alias).toBeNull();
     expect(held.application).toBeNull();
     expect(held.added_on).toMatch(/^\d{4}-\d{2}-\d{2}$/);
     expect(held.monthly_rental_rate).toMatch(/^\d+\.\d{5}$/);
 
-    await plivo.updateNumber(number!, { alias: "support line", appId: "29986316244302815" });
-    const linked = await plivo.getNumber(number!);
+    await plivo.update(number!, { alias: "support line", appId: "29986316244302815" });
+    const linked = await plivo.get(number!);
     expect(linked.alias).toBe("support line");
     expect(linked.application).toBe(`/v1/Account/${AUTH_ID}/Application/29986316244302815/`);
 
-    await plivo.updateNumber(number!, { appId: null });
-    const unlinked = await plivo.getNumber(number!);
+    await plivo.update(number!, { appId: null });
+    const unlinked = await plivo.get(number!);
     expect(unlinked.application).toBeNull();
     expect(unlinked.alias).toBe("support line");
 
-    await plivo.unrentNumber(number!);
-    const gone = await failure(plivo.getNumber(number!));
+    await plivo.release(number!);
+    const gone = await failure(plivo.get(number!));
     expect(isNotFound(gone)).toBe(true);
     expect(gone.vendorMessage).toBeTruthy();
     expect(gone.message).toMatch(/^plivo getNumber failed: HTTP 404: /);
@@ -153,12 +153,12 @@ describe("plivo client", () => {
 
   it("accepts a number with a leading + and returns digits", async () => {
     const [number] = await forSale(1);
-    await plivo.buyNumber(`+${number}`);
-    expect((await plivo.getNumber(`+${number}`)).number).toBe(number);
+    await plivo.rent({ number: `+${number}` });
+    expect((await plivo.get(`+${number}`)).number).toBe(number);
   });
 
   it("maps buying a number that is not for sale to a 404", async () => {
-    const err = await failure(plivo.buyNumber("19999999999"));
+    const err = await failure(plivo.rent({ number: "19999999999" }));
     expect(err.status).toBe(404);
     expect(err.vendorMessage).toBe("not found");
     expect(err.ambiguous).toBe(false);
@@ -167,33 +167,33 @@ describe("plivo client", () => {
   it("lists account numbers across three or more pages with filters", async () => {
     const numbers = await forSale(5);
     for (const n of numbers) {
-      await plivo.buyNumber(n);
+      await plivo.rent({ number: n });
     }
-    await plivo.updateNumber(numbers[0]!, { alias: "the one" });
-    const pages = await collect(plivo.listNumberPages({ pageSize: 2 }));
+    await plivo.update(numbers[0]!, { alias: "the one" });
+    const pages = await collect(plivo.listPages({ pageSize: 2 }));
     expect(pages.length).toBeGreaterThanOrEqual(3);
     expect(new Set(pages.flat().map((n) => n.number))).toEqual(new Set(numbers));
-    expect((await collect(plivo.listNumbers({ pageSize: 2 }))).length).toBe(5);
-    const byAlias = await collect(plivo.listNumbers({ alias: "the one" }));
+    expect((await collect(plivo.list({ pageSize: 2 }))).length).toBe(5);
+    const byAlias = await collect(plivo.list({ alias: "the one" }));
     expect(byAlias.map((n) => n.number)).toEqual([numbers[0]]);
     const prefix = numbers[0]!.slice(0, 4);
-    const byPrefix = await collect(plivo.listNumbers({ numberStartswith: prefix }));
+    const byPrefix = await collect(plivo.list({ numberStartswith: prefix }));
     expect(byPrefix.every((n) => n.number.startsWith(prefix))).toBe(true);
   });
 
   it("buys in a regulated country as a pending order that joins the account when completed", async () => {
-    const [fr] = await take(plivo.searchPhoneNumbers({ countryIso: "FR" }), 1);
+    const [fr] = await take(plivo.search({ countryIso: "FR" }), 1);
     expect(fr).toBeDefined();
-    const order = await plivo.buyNumber(fr!.number);
+    const order = await plivo.rent({ number: fr!.number });
     expect(order.status).toBe("pending");
     expect(order.numbers.every((n) => n.status === "pending")).toBe(true);
-    expect(isNotFound(await failure(plivo.getNumber(fr!.number)))).toBe(true);
+    expect(isNotFound(await failure(plivo.get(fr!.number)))).toBe(true);
 
     const { orders } = (await admin("GET", "/plivo/orders")) as { orders: { id: string; status: string }[] };
     const pending = orders.find((o) => o.status === "pending");
     expect(pending).toBeDefined();
     await admin("POST", `/plivo/orders/${pending!.id}/complete`);
-    expect((await plivo.getNumber(fr!.number)).number).toBe(fr!.number);
+    expect((await plivo.get(fr!.number)).number).toBe(fr!.number);
   });
 
   it("searches number groups, reads one and orders from it", async () => {
@@ -211,7 +211,7 @@ describe("plivo client", () => {
     expect(order.numbers).toHaveLength(2);
     expect((await plivo.getNumberGroup(group.group_id)).stock).toBe(read.stock - 2);
     for (const n of order.numbers) {
-      expect((await plivo.getNumber(n.number)).number).toBe(n.number);
+      expect((await plivo.get(n.number)).number).toBe(n.number);
     }
 
     const tooMany = await failure(plivo.orderFromGroup(group.group_id, { quantity: read.stock + 1 }));
@@ -230,7 +230,7 @@ describe("plivo client", () => {
 
   it("maps bad credentials to a 401 without leaking them", async () => {
     const bad = plivoClient(account({ authToken: WRONG_TOKEN, retryLimit: 0 }));
-    const err = await failure(bad.getNumber("14155550100"));
+    const err = await failure(bad.get("14155550100"));
     expect(err.status).toBe(401);
     expect(err.vendor).toBe("plivo");
   });
@@ -239,7 +239,7 @@ describe("plivo client", () => {
     const [number] = await forSale(1);
     await fault({ method: "POST", path: "/PhoneNumber/", action: { type: "status", status: 500 }, times: 0 });
     await admin("DELETE", "/requests");
-    const err = await failure(plivo.buyNumber(number!));
+    const err = await failure(plivo.rent({ number: number! }));
     expect(err.status).toBe(500);
     expect(err.ambiguous).toBe(true);
     expect(await log((r) => r.method === "POST")).toHaveLength(1);
@@ -247,12 +247,12 @@ describe("plivo client", () => {
 
   it("retries a GET after a 503, and the idempotent update POST too", async () => {
     const [number] = await forSale(1);
-    await plivo.buyNumber(number!);
+    await plivo.rent({ number: number! });
     await fault({ method: "GET", path: `/Number/${number}/`, action: { type: "status", status: 503 } });
     await fault({ method: "POST", path: `/Number/${number}/`, action: { type: "status", status: 503 } });
     await admin("DELETE", "/requests");
-    expect((await plivo.getNumber(number!)).number).toBe(number);
-    await plivo.updateNumber(number!, { alias: "retried" });
+    expect((await plivo.get(number!)).number).toBe(number);
+    await plivo.update(number!, { alias: "retried" });
     const calls = await log((r) => r.path.endsWith(`/Number/${number}/`));
     expect(calls.map((r) => `${r.method} ${r.status}`)).toEqual([
       "GET 503",
@@ -260,27 +260,27 @@ describe("plivo client", () => {
       "POST 503",
       "POST 202",
     ]);
-    expect((await plivo.getNumber(number!)).alias).toBe("retried");
+    expect((await plivo.get(number!)).alias).toBe("retried");
   });
 
   it("gives an ambiguous error when the connection is reset after a buy took effect", async () => {
     const [number] = await forSale(1);
     await fault({ method: "POST", path: "/PhoneNumber/", action: { type: "reset", when: "after" } });
     await admin("DELETE", "/requests");
-    const err = await failure(plivo.buyNumber(number!));
+    const err = await failure(plivo.rent({ number: number! }));
     expect(err.status).toBeUndefined();
     expect(err.ambiguous).toBe(true);
     expect(await log((r) => r.method === "POST")).toHaveLength(1);
-    expect((await plivo.getNumber(number!)).number).toBe(number);
+    expect((await plivo.get(number!)).number).toBe(number);
   });
 
   it("gives a VendorResponseError for a malformed body", async () => {
     const [number] = await forSale(1);
     await fault({ method: "POST", path: "/PhoneNumber/", action: { type: "malformed" } });
-    const err = await failure(plivo.buyNumber(number!));
+    const err = await failure(plivo.rent({ number: number! }));
     expect(err).toBeInstanceOf(VendorResponseError);
     expect(err.ambiguous).toBe(true);
-    expect((await plivo.getNumber(number!)).number).toBe(number);
+    expect((await plivo.get(number!)).number).toBe(number);
   });
 
   it("never lets a credential reach an error message, stack, inspect or JSON", () => {

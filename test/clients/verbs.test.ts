@@ -1,6 +1,6 @@
 /**
  * The uniform verbs (search, rent, get, list, update, release) of every vendor client against the
- * sandbox over real HTTP, the older names beside them, the client factory seam, and the one
+ * sandbox over real HTTP, the client factory seam, and the one
  * next-page cursor walk.
  */
 
@@ -52,32 +52,29 @@ beforeEach(async () => {
 });
 
 describe("uniform verbs", () => {
-  it("exotel: search, rent, get, list, update, release; the older names answer the same", async () => {
+  it("exotel: search, rent, get, list, update, release", async () => {
     const api = exotel();
     const query = { country: "IN", numberType: "Landline" as const };
     const offers = await all(api.search(query));
     expect(offers).toEqual(await api.searchAvailableNumbers(query));
     const rented = await api.rent({ phoneNumber: offers[0]!.phone_number, friendlyName: "verbs" });
-    expect(await api.get(rented.sid)).toEqual(await api.getNumber(rented.sid));
+    expect((await api.get(rented.sid)).friendly_name).toBe("verbs");
     expect((await all(api.list({ pageSize: 2 }))).map((n) => n.sid)).toContain(rented.sid);
-    expect(await all(api.list())).toEqual(await all(api.listNumbers()));
+    expect((await all(api.listPages({ pageSize: 1 }))).flat()).toEqual(await all(api.list()));
     expect((await api.update(rented.sid, { friendlyName: "renamed" })).sid).toBe(rented.sid);
     expect((await api.get(rented.sid)).friendly_name).toBe("renamed");
     await api.release(rented.sid);
     expect((await all(api.list())).map((n) => n.sid)).not.toContain(rented.sid);
   });
 
-  it("plivo: search, rent, get, list, update, release; the older names answer the same", async () => {
+  it("plivo: search, rent, get, list, update, release", async () => {
     const api = plivo();
     const offers = await take(api.search({ countryIso: "US", limit: 3 }), 4);
-    expect(offers).toEqual(await take(api.searchPhoneNumbers({ countryIso: "US", limit: 3 }), 4));
+    expect(offers).toHaveLength(4); // the walk went on past the first page of 3
     const number = offers[0]!.number;
     expect((await api.rent({ number })).status).toBe("fulfilled");
     // Each answer carries its own api_id.
-    expect({ ...(await api.get(number)), api_id: "" }).toEqual({
-      ...(await api.getNumber(number)),
-      api_id: "",
-    });
+    expect((await api.get(number)).number).toBe(number);
     expect((await all(api.listPages({ pageSize: 1 }))).flat().map((n) => n.number)).toContain(number);
     await api.update(number, { alias: "verbs" });
     expect((await api.get(number)).alias).toBe("verbs");
@@ -85,18 +82,18 @@ describe("uniform verbs", () => {
     expect((await all(api.list())).map((n) => n.number)).not.toContain(number);
   });
 
-  it("apifonica: search, rent, get, list, update, release; the older names answer the same", async () => {
+  it("apifonica: search, rent, get, list, update, release", async () => {
     const api = apifonica();
     const offers = await all(api.search({ countryCode: "GB" }));
     expect(offers.length).toBeGreaterThan(0);
     expect(offers).toEqual(await api.searchAvailableNumbers("GB"));
     const { numberSid } = await api.rent({ number: offers[0]!.number });
-    expect(await api.get(numberSid)).toEqual(await api.getNumber(numberSid));
+    expect((await api.get(numberSid)).number_sid).toBe(numberSid);
     expect((await all(api.list())).map((n) => n.number_sid)).toContain(numberSid);
     await api.update(numberSid, { name: "verbs" });
     expect((await api.get(numberSid)).name).toBe("verbs");
     await api.release(numberSid);
-    expect((await all(api.listNumbers())).map((n) => n.number_sid)).not.toContain(numberSid);
+    expect((await all(api.list())).map((n) => n.number_sid)).not.toContain(numberSid);
   });
 });
 

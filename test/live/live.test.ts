@@ -133,12 +133,12 @@ async function firstHeld(
 ): Promise<Array<{ id: string; props: Record<string, unknown> }>> {
   const out: Array<{ id: string; props: Record<string, unknown> }> = [];
   if (vendor === "exotel") {
-    for await (const x of exotelClient(exotelSettings()).listNumbers({ pageSize: n })) {
+    for await (const x of exotelClient(exotelSettings()).list({ pageSize: n })) {
       out.push({ id: x.sid, props: { sid: x.sid, phoneNumber: x.phone_number } });
       if (out.length >= n) break;
     }
   } else if (vendor === "plivo") {
-    for await (const x of plivoClient(plivoSettings()).listNumbers({ pageSize: n })) {
+    for await (const x of plivoClient(plivoSettings()).list({ pageSize: n })) {
       const number = `+${x.number.replace(/^\+/, "")}`;
       out.push({
         id: `live-${x.number}`,
@@ -147,7 +147,7 @@ async function firstHeld(
       if (out.length >= n) break;
     }
   } else {
-    for await (const x of apifonicaClient(apifonicaSettings()).listNumbers({ pageSize: n })) {
+    for await (const x of apifonicaClient(apifonicaSettings()).list({ pageSize: n })) {
       out.push({
         id: x.number_sid,
         props: { numberSid: x.number_sid, number: `+${x.number.replace(/^\+/, "")}` },
@@ -170,7 +170,7 @@ async function affordable(vendor: Vendor, max: number): Promise<Record<string, u
     return { phoneNumber: pick.phone_number };
   }
   if (vendor === "plivo") {
-    for await (const o of plivoClient(plivoSettings()).searchPhoneNumbers({ countryIso: "US", limit: 20 })) {
+    for await (const o of plivoClient(plivoSettings()).search({ countryIso: "US", limit: 20 })) {
       if (Number(o.setup_rate) + Number(o.monthly_rental_rate) <= max)
         return { countryIso: "US", numbers: [`+${o.number.replace(/^\+/, "")}`] };
     }

@@ -78,9 +78,9 @@ describe.each(CASES.map((variants) => [variants.join(",") || "default", variants
         inRegion: "KA",
       });
       expect(candidate!.rental_price).toMatch(/^\d+\.\d{6}$/);
-      const rented = await api.rentNumber({ phoneNumber: candidate!.phone_number });
+      const rented = await api.rent({ phoneNumber: candidate!.phone_number });
       expect(rented.phone_number).toBe(candidate!.phone_number);
-      expect((await api.getNumber(rented.sid)).sid).toBe(rented.sid);
+      expect((await api.get(rented.sid)).sid).toBe(rented.sid);
       const national = exotelNationalForm(rented.phone_number)!;
       const details = await api.getNumberDetails(rented.sid).catch(async (err: unknown) => {
         if (!isNotFound(err)) throw err;
@@ -90,13 +90,13 @@ describe.each(CASES.map((variants) => [variants.join(",") || "default", variants
       expect(details.connectivity?.incoming_call?.status).toMatch(
         /^(active|major_outage|partial_network_outage)$/,
       );
-      const updated = await api.updateNumber(rented.sid, { friendlyName: "matrix" });
+      const updated = await api.update(rented.sid, { friendlyName: "matrix" });
       expect(updated.friendly_name).toBe("matrix");
       const listed: string[] = [];
-      for await (const n of api.listNumbers()) listed.push(n.sid);
+      for await (const n of api.list()) listed.push(n.sid);
       expect(listed).toContain(rented.sid);
-      await api.releaseNumber(rented.sid);
-      await expect(api.getNumber(rented.sid)).rejects.toMatchObject({ status: 404 });
+      await api.release(rented.sid);
+      await expect(api.get(rented.sid)).rejects.toMatchObject({ status: 404 });
     });
 
     it("ExoPhone: create, steady refresh, update in place, steady refresh, delete, gone", async () => {
@@ -123,7 +123,7 @@ describe.each(CASES.map((variants) => [variants.join(",") || "default", variants
 
     it("Plivo client and PlivoNumberOrder: buy, steady refresh, re-alias, release", async () => {
       const api = plivoClient({ ...sb.accounts.plivo[0]!, baseUrl: `${sb.url}/plivo` });
-      for await (const n of api.searchPhoneNumbers({ countryIso: "US", limit: 1 })) {
+      for await (const n of api.search({ countryIso: "US", limit: 1 })) {
         expect(n.monthly_rental_rate).toMatch(/^\d+\.\d+$/);
         break;
       }
@@ -153,8 +153,7 @@ describe.each(CASES.map((variants) => [variants.join(",") || "default", variants
       const created = await number.create!(news);
       expect(created.outs).toMatchObject({ callAppSid: app.id, name: "matrix" });
       const listed: string[] = [];
-      for await (const n of api.listNumbers({ number: String(created.outs.number) }))
-        listed.push(n.number_sid);
+      for await (const n of api.list({ number: String(created.outs.number) })) listed.push(n.number_sid);
       expect(listed).toEqual([created.id]);
       const props = await steady(number, created.id, created.outs, news);
       const renamed = { ...news, name: "matrix-2" };

@@ -74,7 +74,7 @@ describe("the other documented form of the rent's PhoneNumber", () => {
     await inVariant(["exotel-rent-national-only"], async (sb) => {
       const c = await firstKA(sb);
       await clearLog(sb);
-      const rented = await exotel(sb).rentNumber({ phoneNumber: c.phone_number });
+      const rented = await exotel(sb).rent({ phoneNumber: c.phone_number });
       expect(rented.phone_number).toBe(c.phone_number);
       expect((await rentPosts(sb)).map((r) => r.status)).toEqual([400, 200]);
     });
@@ -84,7 +84,7 @@ describe("the other documented form of the rent's PhoneNumber", () => {
     await inVariant(["exotel-rent-e164-only"], async (sb) => {
       const c = await firstKA(sb);
       await clearLog(sb);
-      await exotel(sb).rentNumber({ phoneNumber: c.phone_number });
+      await exotel(sb).rent({ phoneNumber: c.phone_number });
       expect((await rentPosts(sb)).map((r) => r.status)).toEqual([200]);
       // A national number given by a user is refused there and rented in E.164.
       const [, d] = await exotel(sb).searchAvailableNumbers({
@@ -92,7 +92,7 @@ describe("the other documented form of the rent's PhoneNumber", () => {
         numberType: "Landline",
         inRegion: "KA",
       });
-      const rented = await exotel(sb).rentNumber({ phoneNumber: exotelNationalForm(d!.phone_number)! });
+      const rented = await exotel(sb).rent({ phoneNumber: exotelNationalForm(d!.phone_number)! });
       expect(rented.phone_number).toBe(d!.phone_number);
     });
   });
@@ -100,10 +100,10 @@ describe("the other documented form of the rent's PhoneNumber", () => {
   it("a number refused in both forms is reported with the first answer; nothing else is sent", async () => {
     await inVariant(["exotel-rent-national-only"], async (sb) => {
       const c = await firstKA(sb);
-      await exotel(sb).rentNumber({ phoneNumber: c.phone_number });
+      await exotel(sb).rent({ phoneNumber: c.phone_number });
       await clearLog(sb);
       const err = (await exotel(sb)
-        .rentNumber({ phoneNumber: c.phone_number })
+        .rent({ phoneNumber: c.phone_number })
         .catch((e: unknown) => e)) as VendorApiError;
       expect(err.status).toBe(400);
       expect(err.ambiguous).toBe(false);
@@ -124,7 +124,7 @@ describe("the other documented form of the rent's PhoneNumber", () => {
         action: { type: "reset", when: "after" },
       });
       const err = (await exotel(sb)
-        .rentNumber({ phoneNumber: c.phone_number })
+        .rent({ phoneNumber: c.phone_number })
         .catch((e: unknown) => e)) as VendorApiError;
       expect(err.ambiguous).toBe(true);
       expect((await holdings(sb)).exotel[sb.accounts.exotel[0]!.accountSid]).toEqual([c.phone_number]);
@@ -282,7 +282,7 @@ describe("liberal reading", () => {
   it("a v2 partial success (207 beside http_code, error_data beside data) is read", async () => {
     await inVariant(["exotel-v2-207"], async (sb) => {
       const c = await firstKA(sb);
-      const rented = await exotel(sb).rentNumber({ phoneNumber: c.phone_number });
+      const rented = await exotel(sb).rent({ phoneNumber: c.phone_number });
       const raw = await rawV2(sb, rented.sid);
       expect(raw.status).toBe(207);
       expect(raw.json).toMatchObject({
@@ -335,7 +335,7 @@ describe("liberal reading", () => {
       const e164 = String(created.outs.number);
       const api = apifonicaClient({ ...sb.accounts.apifonica[0]!, baseUrl: `${sb.url}/apifonica` });
       const found: string[] = [];
-      for await (const n of api.listNumbers({ number: e164 })) found.push(n.number_sid);
+      for await (const n of api.list({ number: e164 })) found.push(n.number_sid);
       expect(found).toEqual([created.id]);
       const withPlus = await vendor(sb, "apifonica", "GET", `/numbers?number=${encodeURIComponent(e164)}`);
       expect((withPlus.json as { numbers: unknown[] }).numbers).toEqual([]);
@@ -354,7 +354,7 @@ describe("liberal reading", () => {
       const created = await order.create!(news);
       const [n] = created.outs.numbers as string[];
       const api = plivoClient({ ...sb.accounts.plivo[0]!, baseUrl: `${sb.url}/plivo` });
-      expect((await api.getNumber(n!)).application).toMatch(/\/Application\/2\d{16}\/$/);
+      expect((await api.get(n!)).application).toMatch(/\/Application\/2\d{16}\/$/);
       const read = await order.read!(created.id, created.outs);
       expect(read.props!.appId).toMatch(/^2\d{16}$/);
       expect(await order.diff!(created.id, read.props!, news)).toMatchObject({ changes: false });
@@ -377,7 +377,7 @@ describe("abridged answers", () => {
       expect(updated.outs).toEqual({ ...read.props, voiceUrl: "https://example.com/b" });
       const raw = await vendor(sb, "exotel", "GET", `/IncomingPhoneNumbers/${created.id}`);
       expect(raw.json).not.toHaveProperty("rental_price");
-      expect(await exotel(sb).getNumber(created.id)).toMatchObject({
+      expect(await exotel(sb).get(created.id)).toMatchObject({
         sid: created.id,
         voice_url: "https://example.com/b",
       });
