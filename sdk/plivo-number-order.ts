@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import type { PlivoNumberDetail } from "../provider/plivo/number-order.types.js";
 import { KINDS } from "../provider/registry.js";
 import type { PlainInputs } from "./inputs.js";
 import { resourceProps } from "./props.js";
@@ -43,31 +44,7 @@ export interface PlivoNumberOrderArgs {
 /** The inputs of a {@link PlivoNumberOrder} as plain values: {@link PlivoNumberOrderArgs} with every input resolved. */
 export type PlivoNumberOrderInputs = PlainInputs<PlivoNumberOrderArgs>;
 
-/** One number of an order, as Plivo reports it. */
-export interface PlivoNumberDetail {
-  /** The number, E.164. */
-  number: string;
-  /** The Plivo application it is linked to. */
-  appId: string | null;
-  /** Its alias. */
-  alias: string | null;
-  /** `local`, `national`, `tollfree` or `mobile`. */
-  numberType: string;
-  /** Its region, as Plivo names it. */
-  region: string | null;
-  /** Its country, as Plivo names it. */
-  country: string | null;
-  /** Takes voice calls. */
-  voiceEnabled: boolean;
-  /** Sends and receives SMS. */
-  smsEnabled: boolean;
-  /** Sends and receives MMS. */
-  mmsEnabled: boolean;
-  /** Monthly rental (decimal string, USD). */
-  monthlyRentalRate: string;
-  /** When it was added to the account (Plivo's timestamp). */
-  addedOn: string | null;
-}
+export type { PlivoNumberDetail };
 
 /**
  * Plivo numbers bought together. Deleting the resource releases every number.

@@ -15,6 +15,7 @@ import {
   phoneNumber,
 } from "../core/check.js";
 import type { FieldRules } from "../core/diff.js";
+import type { PlivoNumberDetail } from "./number-order.types.js";
 
 export const MAX_QUANTITY = 100;
 
@@ -112,20 +113,7 @@ export function plivoNumberOrderCrossCheck(raw: Props): CheckFailure[] {
   return failures;
 }
 
-/** Per-number details kept in state (no renewal dates or timestamps: they would show as drift). */
-export interface PlivoNumberDetail {
-  number: string;
-  appId: string | null;
-  alias: string | null;
-  numberType: string;
-  region: string | null;
-  country: string | null;
-  voiceEnabled: boolean;
-  smsEnabled: boolean;
-  mmsEnabled: boolean;
-  monthlyRentalRate: string;
-  addedOn: string | null;
-}
+export type { PlivoNumberDetail };
 
 /** A group order Plivo accepted as pending: its numbers arrive later, without an order id. */
 export interface PendingGroupOrder {
