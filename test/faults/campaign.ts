@@ -815,8 +815,9 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRes
   } finally {
     await sb.close();
   }
-  const totals = {
+  const totals: Record<FailureClass, number> = {
     "number in no state": 0,
+    "number in two states": 0,
     "double purchase": 0,
     "non-converging rerun": 0,
     "swallowed delete error": 0,
@@ -825,7 +826,7 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRes
     "spurious replacement": 0,
     "orphan application": 0,
     "injected 429 outlasted retries": 0,
-  } as Record<FailureClass, number>;
+  };
   for (const f of failures) totals[f.class] += f.count;
   return {
     seed: options.seed,

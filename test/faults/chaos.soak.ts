@@ -23,6 +23,8 @@ const SEED = Number(process.env["FAULTS_SEED"] ?? 20261201);
 const ROUNDS = Number(process.env["CHAOS_ROUNDS"] ?? 60);
 const MINUTES = Number(process.env["CHAOS_MINUTES"] ?? 12);
 const TRIAL_FILTER = process.env["CHAOS_TRIALS"];
+/** Operations at once in the provider-level soak. */
+const CONCURRENCY = 60;
 
 jest.setTimeout((MINUTES + 40) * 60_000);
 
@@ -34,7 +36,7 @@ test(`provider-level soak, seed ${SEED}`, async () => {
   campaign = await runCampaign({
     seed: SEED,
     rounds: ROUNDS,
-    concurrency: 60,
+    concurrency: CONCURRENCY,
     slots: { exophone: 60, "plivo-number-order": 45, "apifonica-number": 45, "apifonica-application": 30 },
     probability: 0.1,
     kinds: FAULT_KINDS,
@@ -89,7 +91,10 @@ function report(c: CampaignResult | undefined, rates: RateLimitResult[], t: Tria
     "",
   );
   if (c) {
-    lines.push("## Provider level (the provider module driven directly, 20 operations in parallel)", "");
+    lines.push(
+      `## Provider level (the provider module driven directly, ${CONCURRENCY} operations in parallel)`,
+      "",
+    );
     lines.push(
       `${c.rounds} rounds, ${c.operations} operations, ${c.requests} vendor requests, ${Math.round(c.durationMs / 1000)} s.`,
       "",
