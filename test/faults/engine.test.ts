@@ -18,6 +18,7 @@ const IN_NPM_TEST = [
   "Plivo buy answer lost after commit",
   "Plivo buy lands after the client timed out",
   "Apifonica routing after the rent fails (partial create)",
+  "Apifonica partial create, then refresh and destroy (no up between)",
   "Plivo release answer lost after commit (destroy)",
 ];
 

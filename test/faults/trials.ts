@@ -30,8 +30,12 @@ export interface Trial {
   name: string;
   /** The one fault rule (sandbox admin API body); `times` defaults to 1. */
   rule?: Record<string, unknown>;
-  /** Fault the destroy (after a clean up) instead of the first up. */
-  phase?: "up" | "destroy";
+  /**
+   * Fault the destroy (after a clean up) instead of the first up; or, `refresh-destroy`, follow the
+   * faulted up with `pulumi refresh` and `pulumi destroy` (no up between): a partial record must
+   * refresh and destroy as it is.
+   */
+  phase?: "up" | "destroy" | "refresh-destroy";
   /** Kill the pulumi process group while the faulted rent is in flight (before the client times out). */
   kill?: boolean;
   /** The program: every kind (default), or one resource alone (so only the faulted rent is in flight). */
@@ -44,7 +48,7 @@ const APB = "/v2/accounts/[^/]+";
 
 const latency = (apply: "start" | "end") => ({ type: "latency", ms: PAST_TIMEOUT_MS, apply });
 
-/** 25 trials: every vendor, each operation that can strand money, every fault kind at least once. */
+/** 26 trials: every vendor, each operation that can strand money, every fault kind at least once. */
 export const TRIALS: Trial[] = [
   { name: "kill pulumi during an Exotel rent that then lands", kill: true, program: "exophone", rule: { vendor: "exotel", method: "POST", path: `${EXB}/IncomingPhoneNumbers$`, action: { type: "latency", ms: 6000, apply: "end" } } },
   { name: "kill pulumi during an Apifonica rent that then lands", kill: true, program: "apifonicaNumber", rule: { vendor: "apifonica", method: "POST", path: `${APB}/numbers$`, action: { type: "latency", ms: 6000, apply: "end" } } },
@@ -65,6 +69,7 @@ export const TRIALS: Trial[] = [
   { name: "Apifonica rent lands after the client timed out", rule: { vendor: "apifonica", method: "POST", path: `${APB}/numbers$`, action: latency("end") } },
   { name: "Apifonica rent answer lost after commit", rule: { vendor: "apifonica", method: "POST", path: `${APB}/numbers$`, action: { type: "reset", when: "after" } } },
   { name: "Apifonica routing after the rent fails (partial create)", rule: { vendor: "apifonica", method: "PUT", path: `${APB}/numbers/[^/]+$`, times: 6, action: { type: "status", status: 500 } } },
+  { name: "Apifonica partial create, then refresh and destroy (no up between)", phase: "refresh-destroy", rule: { vendor: "apifonica", method: "PUT", path: `${APB}/numbers/[^/]+$`, times: 6, action: { type: "status", status: 500 } } },
   { name: "Apifonica application create answer lost after commit", rule: { vendor: "apifonica", method: "POST", path: `${APB}/applications$`, action: { type: "reset", when: "after" } } },
   { name: "Apifonica application create 429", rule: { vendor: "apifonica", method: "POST", path: `${APB}/applications$`, action: { type: "status", status: 429, retryAfter: 1 } } },
   { name: "Apifonica application create malformed", rule: { vendor: "apifonica", method: "POST", path: `${APB}/applications$`, action: { type: "malformed" } } },
@@ -306,7 +311,30 @@ export class TrialBench {
     };
     const rule = trial.rule ? { times: 1, ...trial.rule } : undefined;
 
-    if (trial.phase === "destroy") {
+    if (trial.phase === "refresh-destroy") {
+      if (rule) await this.admin("POST", "faults", rule);
+      const up = await this.stack.up();
+      result.faultsFired = await this.firedTotal();
+      await this.admin("DELETE", "faults");
+      if (up.code === 0) problems.push("the faulted up exited 0: no partial record to refresh");
+      await orphanCheck("after the faulted up");
+      const refresh = await this.stack.refresh();
+      if (refresh.code !== 0) {
+        result.nonConverging = true;
+        problems.push(`refresh of the partial record failed (${refresh.code}):\n${tail(refresh)}`);
+      }
+      await orphanCheck("after the refresh");
+      const destroy = await this.stack.destroy();
+      if (destroy.code !== 0) {
+        result.nonConverging = true;
+        problems.push(`destroy of the partial record failed (${destroy.code}):\n${tail(destroy)}`);
+      }
+      const held = await this.held();
+      if (destroy.code === 0 && held.size > 0) {
+        result.swallowedDelete = true;
+        problems.push(`destroy exited 0 but the accounts still hold ${[...held.keys()].join(", ")}`);
+      }
+    } else if (trial.phase === "destroy") {
       const up = await this.stack.up();
       if (up.code !== 0) problems.push(`clean up failed (${up.code}):\n${tail(up)}`);
       if (rule) await this.admin("POST", "faults", rule);
