@@ -334,6 +334,16 @@ export class Order {
     for await (const n of this.a.api.list({ numberStartswith, pageSize: 20 }))
       heldBefore.push(withPlus(n.number));
     const appId = this.inputs.appId;
+    const pending = (details: string | null) =>
+      this.pendingOrders.push({
+        groupId,
+        quantity: count,
+        numberStartswith,
+        region: group.region ?? null,
+        orderedOn: today(),
+        heldBefore,
+        details,
+      });
     let result: PlivoOrderResult;
     try {
       // A 429 is a refusal: asked again after Retry-After.
@@ -347,28 +357,12 @@ export class Order {
       if (!(err instanceof VendorApiError) || !err.ambiguous) throw err;
       // The order may have been placed. Record it as pending: a later read claims its numbers if they
       // arrive. Ordering again could buy twice.
-      this.pendingOrders.push({
-        groupId,
-        quantity: count,
-        numberStartswith,
-        region: group.region ?? null,
-        orderedOn: today(),
-        heldBefore,
-        details: `the order request failed ambiguously (${err.message}); numbers that arrive will be claimed`,
-      });
+      pending(`the order request failed ambiguously (${err.message}); numbers that arrive will be claimed`);
       return;
     }
-    if (result.status === "pending" || result.numbers.length === 0) {
-      this.pendingOrders.push({
-        groupId,
-        quantity: count,
-        numberStartswith,
-        region: group.region ?? null,
-        orderedOn: today(),
-        heldBefore,
-        details: result.details ?? result.message ?? null,
-      });
-    } else await this.took(result);
+    if (result.status === "pending" || result.numbers.length === 0)
+      pending(result.details ?? result.message ?? null);
+    else await this.took(result);
   }
 
   /**
