@@ -92,9 +92,7 @@ export class ExoPhone extends pulumi.dynamic.Resource {
   }>;
   /** One-time price, as Exotel states it (decimal string). */
   declare readonly oneTimePrice: pulumi.Output<string>;
-  /** Monthly rental, as Exotel states it (decimal string). */
-  declare readonly rentalPrice: pulumi.Output<string>;
-  /** Monthly rental (decimal string), the same field name on every resource of this package. */
+  /** Monthly rental, as Exotel states it (decimal string; the same output name on every resource of this package). */
   declare readonly monthlyRental: pulumi.Output<string>;
   /** Price per pulse of incoming calls. */
   declare readonly incomingRate: pulumi.Output<string>;

@@ -98,7 +98,6 @@ export type ExoPhoneOutputs = {
   incomingSms: boolean;
   capabilities: { voice: boolean; sms: boolean };
   oneTimePrice: string;
-  rentalPrice: string;
   monthlyRental: string;
   incomingRate: string;
   incomingPulse: string;
@@ -126,7 +125,6 @@ export const EXOPHONE_OUTPUTS = [
   "incomingSms",
   "capabilities",
   "oneTimePrice",
-  "rentalPrice",
   "monthlyRental",
   "incomingRate",
   "incomingPulse",

@@ -85,7 +85,6 @@ export function outputsOf(
     incomingSms: caps ? caps.sms === true : prev.incomingSms === true,
     capabilities: { voice: caps?.voice === true, sms: caps?.sms === true },
     oneTimePrice: text(n.one_time_price, prev.oneTimePrice),
-    rentalPrice: text(n.rental_price, prev.rentalPrice),
     monthlyRental: text(n.rental_price, prev.monthlyRental),
     incomingRate: text(n.incoming_rate, prev.incomingRate),
     incomingPulse: text(n.incoming_pulse, prev.incomingPulse),
