@@ -64,13 +64,6 @@ export class ApifonicaNumber extends pulumi.dynamic.Resource {
   declare readonly voice: pulumi.Output<boolean>;
   /** Whether messaging works on the number. */
   declare readonly messaging: pulumi.Output<boolean>;
-  /** What the number supports. */
-  declare readonly capabilities: pulumi.Output<{
-    /** Takes voice calls. */
-    voice: boolean;
-    /** Sends and receives messages. */
-    messaging: boolean;
-  }>;
   /** Linked call application (null when none). */
   declare readonly callAppSid: pulumi.Output<string | null>;
   /** Linked messaging application (null when none). */

@@ -66,7 +66,6 @@ export type ApifonicaNumberOutputs = {
   type: string;
   voice: boolean;
   messaging: boolean;
-  capabilities: { voice: boolean; messaging: boolean };
   callAppSid: string | null;
   msgAppSid: string | null;
   // No callController/msgController: copied from the linked application they went stale when it
@@ -91,7 +90,6 @@ export const APIFONICA_NUMBER_OUTPUTS = [
   "type",
   "voice",
   "messaging",
-  "capabilities",
   "callAppSid",
   "msgAppSid",
   "name",

@@ -33,7 +33,6 @@ export function outputsOf(
     type: n.type,
     voice: n.voice === true,
     messaging: n.messaging === true,
-    capabilities: { voice: n.voice === true, messaging: n.messaging === true },
     callAppSid: app(n.call_app_sid),
     msgAppSid: app(n.msg_app_sid),
     // One copy of the list documentation has no `name`: an answer without the key keeps the name known.
