@@ -84,9 +84,11 @@ export async function releaseNumber(r: NumberRelease, props: Props): Promise<voi
   let id = vendorId(r.rawId, r.storedId);
   if (mark) {
     const held = await r.settle(mark.number);
-    unclaim(r.key, mark.number);
-    if (held === undefined) return;
-    id = held;
+    if (held === undefined) {
+      unclaim(r.key, mark.number);
+      return;
+    }
+    id = held; // claimed until it is released (a failed release leaves the record naming it)
   }
   const e164 = mark?.number ?? r.number;
   if (typeof e164 === "string" && wasTakenByLabel(r.key, e164, props)) {
