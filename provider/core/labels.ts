@@ -93,6 +93,15 @@ export function tookByLabel(account: string, number: string): void {
   takenByLabel.add(`${account}\n${number}`);
 }
 
+/**
+ * A number left the resource that took it by its label (released, or kept for that resource when the
+ * replaced one was deleted): the entry has served. Kept, it would make the delete of a later holder
+ * of the same number (released, then rented again in this process) keep it instead of releasing it.
+ */
+export function forgetTakenByLabel(account: string, number: string): void {
+  takenByLabel.delete(`${account}\n${number}`);
+}
+
 /** Marks the outputs of the resource that took a number by its label (only this process reads it). */
 export const TOOK_BY_LABEL = "__tookByLabel";
 

@@ -4,7 +4,7 @@
  */
 import type { Props } from "./check.js";
 import { claim, unclaim } from "./claims.js";
-import { tookByLabel, wasTakenByLabel } from "./labels.js";
+import { forgetTakenByLabel, tookByLabel, wasTakenByLabel } from "./labels.js";
 import { unlessGone } from "./outcome.js";
 import { release } from "./purchase.js";
 import { reportNotHeld, type UncertainMark, uncertainOf, vendorId } from "./settle.js";
@@ -94,6 +94,7 @@ export async function releaseNumber(r: NumberRelease, props: Props): Promise<voi
   if (typeof e164 === "string" && wasTakenByLabel(r.key, e164, props)) {
     // Replaced with unchanged inputs: the new resource took this number by its label; keep it.
     process.stderr.write(`${r.typeName}: ${e164} is now held by its replacement; not released.\n`);
+    forgetTakenByLabel(r.key, e164);
     return;
   }
   r.invalidate(id);
@@ -102,5 +103,8 @@ export async function releaseNumber(r: NumberRelease, props: Props): Promise<voi
     release: () => r.release(id),
     isHeld: async () => (await unlessGone(r.get(id))) !== undefined,
   });
-  if (typeof e164 === "string") unclaim(r.key, e164);
+  if (typeof e164 === "string") {
+    unclaim(r.key, e164);
+    forgetTakenByLabel(r.key, e164);
+  }
 }

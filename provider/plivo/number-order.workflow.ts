@@ -9,7 +9,14 @@ import { plivoSettings, unlabelledWindowMs } from "../core/config.js";
 import { VendorApiError } from "../core/errors.js";
 import { type Intents, intending } from "../core/intents.js";
 import { InventoryReader } from "../core/inventory.js";
-import { isBlankName, LabelIndex, rentedAt, unlabelledGuard, wasTakenByLabel } from "../core/labels.js";
+import {
+  forgetTakenByLabel,
+  isBlankName,
+  LabelIndex,
+  rentedAt,
+  unlabelledGuard,
+  wasTakenByLabel,
+} from "../core/labels.js";
 import { messageOf, unlessGone } from "../core/outcome.js";
 import { type CandidatePool, poolFor } from "../core/pool.js";
 import { purchase, release, unlessRefused } from "../core/purchase.js";
@@ -445,6 +452,7 @@ export class Order {
         // Replaced with unchanged inputs: the replacement took this number by its label; keep it, and
         // keep its claim (the replacement holds it).
         process.stderr.write(`PlivoNumberOrder: ${e164} is now held by its replacement; not released.\n`);
+        forgetTakenByLabel(this.a.key, e164);
         released.push(e164);
         this.details = this.details.filter((d) => d.number !== e164);
         continue;
@@ -461,6 +469,7 @@ export class Order {
         }
       }
       released.push(e164);
+      forgetTakenByLabel(this.a.key, e164);
       this.letGo(e164);
       this.details = this.details.filter((d) => d.number !== e164);
     }

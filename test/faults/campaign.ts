@@ -388,6 +388,12 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRes
   const log = options.log ?? (() => {});
   // P's settings (provider/core/purchase.ts): the clients' response timeout and the settle window.
   process.env["PHONE_NUMBERS_RESPONSE_TIMEOUT_MS"] = String(options.timeoutMs);
+  // The settle window: five timeouts, not the default two. A latency fault lands 150 ms after the
+  // timeout counted from when the sandbox read the request, and with 60 operations and other test
+  // files on two cores the sandbox (in this process) can read it seconds after the client sent it;
+  // in production the window (60 s) dwarfs such delays. With two timeouts, an event-loop stall
+  // alone made a buy land after its window (a delete then returned before the number arrived).
+  process.env["PHONE_NUMBERS_SETTLE_MS"] = String(5 * options.timeoutMs);
   const mod = await loadProvider();
   await shortenClientTimeout(options.timeoutMs);
   // The vendors' own limits are generous here; the rate-limit check runs under default limits apart.
