@@ -60,8 +60,8 @@ export async function loadProvider(): Promise<ProviderModule> {
 
 /** The client's response timeout, shortened so "latency past the timeout" costs a second, not 30. */
 async function shortenClientTimeout(ms: number): Promise<void> {
-  // TODO(F): switch to P's configuration setting once it exists (see /tmp/coord notes); until then the
-  // built module's defaults object is adjusted in place (the clients spread it when they are built).
+  // The provider reads PHONE_NUMBERS_RESPONSE_TIMEOUT_MS (set by runCampaign); the built module's
+  // defaults object is set too, for any client built without that override.
   const http = (await import(path.join(repo, "dist", "provider", "core", "http.js"))) as {
     DEFAULT_TIMEOUTS: { responseMs: number };
   };
