@@ -6,7 +6,7 @@ import type { Props } from "./check.js";
 import { claim, unclaim } from "./claims.js";
 import { forgetTakenByLabel, tookByLabel, wasTakenByLabel } from "./labels.js";
 import { unlessGone } from "./outcome.js";
-import { release } from "./purchase.js";
+import { lookUntilSettled, release, settleOptions } from "./purchase.js";
 import { reportNotHeld, type UncertainMark, uncertainOf, vendorId } from "./settle.js";
 
 /** What a delete needs of a kind. */
@@ -83,12 +83,24 @@ export async function releaseNumber(r: NumberRelease, props: Props): Promise<voi
   const mark = uncertainOf(props);
   let id = vendorId(r.rawId, r.storedId);
   if (mark) {
-    const held = await r.settle(mark.number);
-    if (held === undefined) {
+    // The rent may still land until the settle window since it failed has passed: look until then
+    // (a delete that returned before it landed would leave a billed number in no state).
+    const since = Date.parse(mark.since);
+    const windowMs = settleOptions().windowMs;
+    const remaining = Number.isNaN(since) ? windowMs : Math.max(0, since + windowMs - Date.now());
+    const looked = await lookUntilSettled(
+      () => r.settle(mark.number),
+      settleOptions({ windowMs: remaining }),
+    );
+    if (looked.state === "unknown")
+      throw new Error(
+        `${r.typeName}: ${mark.number} was recorded as uncertain and ${looked.reason}; nothing was released`,
+      );
+    if (looked.state === "absent") {
       unclaim(r.key, mark.number);
       return;
     }
-    id = held; // claimed until it is released (a failed release leaves the record naming it)
+    id = looked.value; // claimed until it is released (a failed release leaves the record naming it)
   }
   const e164 = mark?.number ?? r.number;
   if (typeof e164 === "string" && wasTakenByLabel(r.key, e164, props)) {
