@@ -9,7 +9,7 @@ import { claim, unclaim } from "../core/claims.js";
 import { configure } from "../core/config.js";
 import { identityOf, isBlankName, isLabel, labelFor } from "../core/labels.js";
 import { keepTookByLabel } from "../core/marks.js";
-import { releaseNumber, settledState } from "../core/one-number.js";
+import { releaseNumber, settledState, settleMark } from "../core/one-number.js";
 import { unlessGone } from "../core/outcome.js";
 import { reportNotHeld, type UncertainMark, uncertainDiff, uncertainOf, vendorId } from "../core/settle.js";
 import { checkKind, diffKind, type KindProvider, VENDOR_NAMES } from "../registry.js";
@@ -31,7 +31,7 @@ async function read(
   const a = account();
   const mark = uncertainOf(props);
   if (mark) {
-    const held = await settled(a, mark);
+    const held = await settleMark("ApifonicaNumber", mark, () => settled(a, mark));
     if (held) return { id: held.number_sid, props: keepTookByLabel(props, await outputsNow(a, held, props)) };
     unclaim(a.key, mark.number);
     reportNotHeld("ApifonicaNumber", mark);

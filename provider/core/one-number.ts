@@ -67,11 +67,34 @@ export async function settledState<T>(
 ): Promise<Props | undefined> {
   const mark = uncertainOf(stored);
   if (!mark) return stored;
-  const held = await settle(mark);
+  const held = await settleMark(typeName, mark, () => settle(mark));
   if (held) return outputsOf(held);
   unclaim(key, mark.number);
   reportNotHeld(typeName, mark);
   return undefined;
+}
+
+/**
+ * What an uncertain record stands for: the held number, or undefined when the account does not hold
+ * it. The failed rent may still land until the settle window since it failed has passed, so a record
+ * younger than that is looked at until then (an answer of "not held" given before the rent landed
+ * would leave a billed number in no state). Throws, naming the number, when the account cannot be
+ * checked: the record stays as it is.
+ */
+export async function settleMark<T>(
+  typeName: string,
+  mark: UncertainMark,
+  look: () => Promise<T | undefined>,
+): Promise<T | undefined> {
+  const since = Date.parse(mark.since);
+  const windowMs = settleOptions().windowMs;
+  const remaining = Number.isNaN(since) ? windowMs : Math.max(0, since + windowMs - Date.now());
+  const looked = await lookUntilSettled(look, settleOptions({ windowMs: remaining }));
+  if (looked.state === "unknown")
+    throw new Error(
+      `${typeName}: ${mark.number} was recorded as uncertain and ${looked.reason}; it stays recorded`,
+    );
+  return looked.state === "found" ? looked.value : undefined;
 }
 
 /**
@@ -83,24 +106,12 @@ export async function releaseNumber(r: NumberRelease, props: Props): Promise<voi
   const mark = uncertainOf(props);
   let id = vendorId(r.rawId, r.storedId);
   if (mark) {
-    // The rent may still land until the settle window since it failed has passed: look until then
-    // (a delete that returned before it landed would leave a billed number in no state).
-    const since = Date.parse(mark.since);
-    const windowMs = settleOptions().windowMs;
-    const remaining = Number.isNaN(since) ? windowMs : Math.max(0, since + windowMs - Date.now());
-    const looked = await lookUntilSettled(
-      () => r.settle(mark.number),
-      settleOptions({ windowMs: remaining }),
-    );
-    if (looked.state === "unknown")
-      throw new Error(
-        `${r.typeName}: ${mark.number} was recorded as uncertain and ${looked.reason}; nothing was released`,
-      );
-    if (looked.state === "absent") {
+    const held = await settleMark(r.typeName, mark, () => r.settle(mark.number));
+    if (held === undefined) {
       unclaim(r.key, mark.number);
       return;
     }
-    id = looked.value; // claimed until it is released (a failed release leaves the record naming it)
+    id = held; // claimed until it is released (a failed release leaves the record naming it)
   }
   const e164 = mark?.number ?? r.number;
   if (typeof e164 === "string" && wasTakenByLabel(r.key, e164, props)) {

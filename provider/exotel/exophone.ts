@@ -10,7 +10,7 @@ import { configure } from "../core/config.js";
 import { inPlacePatch } from "../core/diff.js";
 import { isNotFound } from "../core/errors.js";
 import { keepTookByLabel } from "../core/marks.js";
-import { releaseNumber, settledState } from "../core/one-number.js";
+import { releaseNumber, settledState, settleMark } from "../core/one-number.js";
 import { unlessGone } from "../core/outcome.js";
 import { reportNotHeld, type UncertainMark, uncertainDiff, uncertainOf, vendorId } from "../core/settle.js";
 import { checkKind, diffKind, type KindProvider, VENDOR_NAMES } from "../registry.js";
@@ -35,7 +35,7 @@ async function settleRead(
   mark: UncertainMark,
   props: Props,
 ): Promise<pulumi.dynamic.ReadResult<Partial<ExoPhoneOutputs>>> {
-  const held = await settled(c, mark);
+  const held = await settleMark("ExoPhone", mark, () => settled(c, mark));
   if (held) return { id: held.sid, props: keepTookByLabel(props, outputsOf(held, props)) };
   unclaim(c.key, mark.number);
   reportNotHeld("ExoPhone", mark);
