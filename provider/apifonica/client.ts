@@ -28,12 +28,16 @@ export const APIFONICA_DEFAULT_RATE_LIMIT: RateLimit = { requests: 100, windowMs
 
 const nullableString = z.string().nullable();
 
-/** One entry of `available_numbers` (number in E.164 with "+"). */
+/**
+ * One entry of `available_numbers` (number in E.164 with "+"). `country_name` is the answer's own
+ * (one per search, copied onto each entry by the client): what the rented number's record will show.
+ */
 export const apifonicaAvailableNumberSchema = z.looseObject({
   number: z.string(),
   voice: z.boolean(),
   messaging: z.boolean(),
   type: z.string(),
+  country_name: z.string().optional(),
 });
 
 export const apifonicaAvailableSchema = z.looseObject({
@@ -178,7 +182,7 @@ export interface ApifonicaVerbs extends VendorVerbTypes {
 
 /** An Apifonica account's numbers (a search answers at most 10), applications and number costs. */
 export interface ApifonicaClient extends VendorClient<ApifonicaVerbs> {
-  /** Numbers for sale in a country (at most 10), in one array. */
+  /** Numbers for sale in a country (at most 10), in one array, each with the answer's `country_name`. */
   searchAvailableNumbers(
     countryCode: string,
     q?: { type?: string; voice?: boolean; messaging?: boolean },
@@ -328,7 +332,12 @@ class Apifonica extends VendorClientBase<ApifonicaVerbs> implements ApifonicaCli
       query: { type: q?.type, voice: bool(q?.voice), messaging: bool(q?.messaging) },
       schema: apifonicaAvailableSchema,
     });
-    return body.available_numbers;
+    const countryName = body.country_name;
+    return countryName === undefined
+      ? body.available_numbers
+      : body.available_numbers.map((n) =>
+          n.country_name === undefined ? { ...n, country_name: countryName } : n,
+        );
   }
 
   async rent(p: ApifonicaRentParams): Promise<{ numberSid: string }> {

@@ -24,13 +24,13 @@ import { messageOf, PartialSuccessError, UncertainPurchaseError, unlessGone } fr
 import { poolFor } from "../core/pool.js";
 import { type PurchaseOutcome, purchase } from "../core/purchase.js";
 import { placeholderId, uncertainMark } from "../core/settle.js";
-import type { ApifonicaAvailableNumber, ApifonicaNumber } from "./client.js";
+import type { ApifonicaAvailableNumber, ApifonicaNumber, ApifonicaNumberPatch } from "./client.js";
 import {
   type ApifonicaNumberInputs,
   type ApifonicaNumberOutputs,
   apifonicaNumberInputs,
 } from "./number.schema.js";
-import { type Account, account, D, findHeld, MAX_CANDIDATES, outputsNow, outputsOf } from "./number.state.js";
+import { type Account, account, D, findHeld, MAX_CANDIDATES, outputsOf } from "./number.state.js";
 
 /** What create knows of a number before reading it back: enough for complete outputs. */
 export interface Known {
@@ -39,6 +39,8 @@ export interface Known {
   /** The app SID sent with the rent. */
   link: { callAppSid?: string; msgAppSid?: string };
   name: string | null;
+  /** The vendor's record of a number held before this create (taken by label or intent, adopted). */
+  record?: ApifonicaNumber | undefined;
 }
 
 /** Rents one number through the purchase engine. */
@@ -112,7 +114,8 @@ export async function finish(
       a.reader.invalidate(numberSid);
       await a.api.update(numberSid, p);
     }
-    return { id: numberSid, outs: await outputsNow(a, await a.api.get(numberSid), inputs) };
+    const record = recordAfter(numberSid, known, inputs, p) ?? (await a.api.get(numberSid));
+    return { id: numberSid, outs: outputsOf(record, inputs, await a.costList.get(numberSid)) };
   } catch (err) {
     throw new PartialSuccessError(
       numberSid,
@@ -122,6 +125,59 @@ export async function finish(
       err,
     );
   }
+}
+
+/**
+ * The number's record after the create's writes, from what is known instead of a read (the rent and
+ * the update answer only a status): the record of a number held before, or the search's offer (type,
+ * services, country name) with what the rent and the update sent. Undefined when the vendor holds a
+ * field state keeps that is not known (an exact rent has no offer; a rent whose name was not written
+ * has the vendor's default name): then the number is read. A fresh rent's mode is Apifonica's default,
+ * `xml`, unless the update set it.
+ */
+export function recordAfter(
+  numberSid: string,
+  known: Known,
+  inputs: ApifonicaNumberInputs,
+  p: ApifonicaNumberPatch,
+): ApifonicaNumber | undefined {
+  const base = known.record ?? offered(numberSid, known, inputs);
+  const name = p.name ?? base?.name;
+  if (base === undefined || name === undefined) return undefined;
+  return {
+    ...base,
+    name,
+    ...(p.callAppSid !== undefined && { call_app_sid: p.callAppSid }),
+    ...(p.msgAppSid !== undefined && { msg_app_sid: p.msgAppSid }),
+    ...(p.mode !== undefined && { mode: p.mode }),
+  };
+}
+
+/** The record a rent of a searched offer makes (its name unknown), or undefined without the offer's country name. */
+function offered(
+  numberSid: string,
+  known: Known,
+  inputs: ApifonicaNumberInputs,
+): ApifonicaNumber | undefined {
+  const c = known.candidate;
+  if (c?.country_name === undefined || inputs.countryCode === undefined) return undefined;
+  return {
+    number_sid: numberSid,
+    number: known.e164,
+    country_code: inputs.countryCode,
+    country_name: c.country_name,
+    type: c.type,
+    call_controller: null,
+    call_method: null,
+    msg_controller: null,
+    msg_method: null,
+    call_app_sid: known.link.callAppSid ?? null,
+    msg_app_sid: known.link.msgAppSid ?? null,
+    created: "",
+    voice: c.voice,
+    messaging: c.messaging,
+    mode: "xml",
+  };
 }
 
 export function uncertainError(news: Props, known: Known, inputs: ApifonicaNumberInputs, reason: string) {
@@ -205,7 +261,7 @@ export async function recovered(
   const r = await finish(
     a,
     own.number_sid,
-    { e164, link: {}, name: own.name ?? null },
+    { e164, link: {}, name: own.name ?? null, record: own },
     inputs,
     c.news,
     label,
@@ -243,7 +299,8 @@ export async function createExact(
       const held = await findHeld(a, e164);
       if (!held)
         throw new Error(`adopt: ${e164} is not held by this Apifonica account; remove adopt to rent it`);
-      return await finish(a, held.number_sid, { e164, link: {}, name: held.name ?? null }, inputs, news);
+      const known = { e164, link: {}, name: held.name ?? null, record: held };
+      return await finish(a, held.number_sid, known, inputs, news);
     }
     rented = await intending(c.intents, e164, () => rentOne(a, known));
   } catch (err) {

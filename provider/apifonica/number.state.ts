@@ -6,6 +6,7 @@ import { e164Of, type Props } from "../core/check.js";
 import { apifonicaSettings } from "../core/config.js";
 import { InventoryReader } from "../core/inventory.js";
 import { isBlankName, LabelIndex } from "../core/labels.js";
+import { ListLookup } from "../core/list-lookup.js";
 import { vendorAccount } from "../core/vendor-account.js";
 import { KINDS, type ResourceKind } from "../registry.js";
 import { type ApifonicaNumber, type ApifonicaNumberCost, apifonicaClients } from "./client.js";
@@ -66,6 +67,11 @@ export function account() {
       () => pages(api.listNumberCosts()),
       (c: ApifonicaNumberCost) => c.number_sid,
     ),
+    /** Costs of single numbers (new ones, missed by `costs`): the lookups waiting at once share a walk. */
+    costList: new ListLookup(
+      () => pages(api.listNumberCosts()),
+      (c: ApifonicaNumberCost) => c.number_sid,
+    ),
   }));
 }
 
@@ -81,12 +87,13 @@ export async function* pages<T>(items: AsyncIterable<T>, size = 20): AsyncIterab
   if (page.length > 0) yield page;
 }
 
-/** A number's prices: Apifonica has no per-number cost endpoint, so its cost list is walked (batched). */
+/**
+ * A number's prices: Apifonica has no per-number cost endpoint, so its cost list is walked: reads in
+ * a burst share the reader's walk, and a number it does not hold is looked up in a walk shared with
+ * the other lookups under way (a create's lookup goes there directly: its number is new to any walk).
+ */
 export function costOf(a: Account, numberSid: string): Promise<ApifonicaNumberCost | undefined> {
-  return a.costs.read(numberSid, async () => {
-    for await (const c of a.api.listNumberCosts()) if (c.number_sid === numberSid) return c;
-    return undefined;
-  });
+  return a.costs.read(numberSid, () => a.costList.get(numberSid));
 }
 
 export async function outputsNow(

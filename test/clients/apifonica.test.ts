@@ -114,6 +114,13 @@ describe("apifonica client", () => {
     expect(typed.every((n) => n.type === type)).toBe(true);
   });
 
+  it("gives every offer the search answer's country name, the one its record shows once rented", async () => {
+    const [offer] = await apifonica.searchAvailableNumbers(country);
+    expect(offer!.country_name).toMatch(/\S/);
+    const { numberSid } = await apifonica.rent({ number: offer!.number });
+    expect((await apifonica.get(numberSid)).country_name).toBe(offer!.country_name);
+  });
+
   it("rents, reads, links an application, updates and releases a number", async () => {
     const [number] = await forSale(1);
     const { numberSid } = await apifonica.rent({ number: number! });

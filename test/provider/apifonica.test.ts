@@ -1,6 +1,6 @@
 import { PartialSuccessError } from "../../provider/core/outcome.js";
 import { provider } from "../../provider/index.js";
-import { clearLog, fault, requests, type Sandbox, start, vendor } from "../support/sandbox.js";
+import { clearLog, fault, pool, requests, type Sandbox, start, vendor } from "../support/sandbox.js";
 
 // Ambiguous purchases are looked at for 1.5 s here (60 s by default; see provider/core/purchase.ts).
 process.env.PHONE_NUMBERS_SETTLE_MS ??= "1500";
@@ -139,5 +139,35 @@ describe("ApifonicaApplication and ApifonicaNumber against the sandbox", () => {
     );
     expect(rents).toHaveLength(1);
     await num.delete!(created.id, created.outs);
+  });
+
+  it("creates by search with a rent and one labelling PUT each, no read back, outputs as a read gives them", async () => {
+    await clearLog(sb);
+    const made = await pool(
+      Array.from({ length: 12 }, (_, i) => i),
+      12,
+      async (i) =>
+        num.create!(
+          await checked(num, {
+            countryCode: i % 2 ? "GB" : "IE",
+            type: "local",
+            __identity: `shop/prod/n${i}`,
+          }),
+        ),
+    );
+    const log = await requests(sb, "apifonica");
+    const shapes = log.map((r) => `${r.method} ${r.path.replace(/\/numbers\/[^/?]+/, "/numbers/:id")}`);
+    const count = (shape: string) => shapes.filter((x) => x.startsWith(shape)).length;
+    expect(count("POST") + count("PUT")).toBe(24); // a rent and a PUT (label) per number
+    expect(shapes.filter((x) => /^GET .*\/numbers\/:id/.test(x))).toEqual([]);
+    // The cost list is walked by lookups shared between the creates, not once per create.
+    expect(shapes.filter((x) => x.includes("/balance/numbers")).length).toBeLessThanOrEqual(6);
+    for (const m of made) {
+      expect(m.outs.name).toMatch(/^pulumi:shop\/prod\/n/);
+      expect(m.outs.monthlyRental).toMatch(/^\d+\.\d{2}$/);
+      const read = await num.read!(m.id, m.outs);
+      expect(read.props).toEqual(m.outs);
+    }
+    await pool(made, 6, (m) => num.delete!(m.id, m.outs));
   });
 });
