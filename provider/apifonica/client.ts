@@ -197,6 +197,11 @@ export interface ApifonicaClient extends VendorClient<ApifonicaVerbs> {
   deleteApplication(applicationSid: string): Promise<void>;
   /** Setup and monthly price of every rented number. */
   listNumberCosts(): AsyncIterable<ApifonicaNumberCost>;
+  /**
+   * The cost list's pages from the page read at cursor `from` on (from the first without one), each
+   * with the cursor it was read at (undefined for the first page).
+   */
+  listNumberCostPages(from?: string): AsyncIterable<{ items: ApifonicaNumberCost[]; at: string | undefined }>;
 }
 
 declare module "../core/client-factory.js" {
@@ -291,19 +296,45 @@ function cursorWalk<T extends z.ZodType>(
   filters: Record<string, string | undefined>,
   item: T,
 ): AsyncIterable<z.infer<T>[]> {
+  return pageItems(cursorPages(http, operation, path, filters, item, null));
+}
+
+async function* pageItems<T>(pages: AsyncIterable<{ items: T[] }>): AsyncIterable<T[]> {
+  for await (const page of pages) yield page.items;
+}
+
+/** A cursor walk from `first` (null: the first page) whose pages carry the cursor they were read at. */
+function cursorPages<T extends z.ZodType>(
+  http: VendorHttp,
+  operation: string,
+  path: string,
+  filters: Record<string, string | undefined>,
+  item: T,
+  first: string | null,
+): AsyncIterable<{ items: z.infer<T>[]; at: string | undefined }> {
   const schema = cursorListOf(item);
-  const first: string | null = null;
-  return walkLinked({
-    first,
-    fetch: (cursor: string | null) =>
-      http.call({ operation, method: "GET", path, query: { ...filters, next: cursor ?? undefined }, schema }),
-    items: (body) => body.numbers as z.infer<T>[],
-    link: (body) => body.next,
-    next: nextParam,
-    fail: (detail) => http.answerError(operation, detail),
-    unusable: "unexpected response body: next: no next cursor in the URL",
-    repeated: "next repeats a cursor already used",
-  });
+  return items(
+    walkLinked({
+      first,
+      fetch: async (cursor: string | null) => ({
+        at: cursor ?? undefined,
+        body: await http.call({
+          operation,
+          method: "GET",
+          path,
+          query: { ...filters, next: cursor ?? undefined },
+          schema,
+        }),
+      }),
+      // One "item" per page: the page itself, with its cursor.
+      items: (page) => [{ items: page.body.numbers as z.infer<T>[], at: page.at }],
+      link: (page) => page.body.next,
+      next: nextParam,
+      fail: (detail) => http.answerError(operation, detail),
+      unusable: "unexpected response body: next: no next cursor in the URL",
+      repeated: "next repeats a cursor already used",
+    }),
+  );
 }
 
 /** An application's fields as the API names them. */
@@ -407,6 +438,13 @@ class Apifonica extends VendorClientBase<ApifonicaVerbs> implements ApifonicaCli
   listNumberCosts(): AsyncIterable<ApifonicaNumberCost> {
     const path = `${this.base}/balance/numbers`;
     return items(cursorWalk(this.http, "listNumberCosts", path, {}, apifonicaNumberCostSchema));
+  }
+
+  listNumberCostPages(
+    from?: string,
+  ): AsyncIterable<{ items: ApifonicaNumberCost[]; at: string | undefined }> {
+    const path = `${this.base}/balance/numbers`;
+    return cursorPages(this.http, "listNumberCosts", path, {}, apifonicaNumberCostSchema, from ?? null);
   }
 }
 

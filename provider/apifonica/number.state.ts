@@ -67,9 +67,12 @@ export function account() {
       () => pages(api.listNumberCosts()),
       (c: ApifonicaNumberCost) => c.number_sid,
     ),
-    /** Costs of single numbers (new ones, missed by `costs`): the lookups waiting at once share a walk. */
+    /**
+     * Costs of single numbers (new ones, missed by `costs`): the lookups waiting at once share a walk,
+     * from the last page a recent walk read when it can (new numbers come last).
+     */
     costList: new ListLookup(
-      () => pages(api.listNumberCosts()),
+      (from: string | undefined) => api.listNumberCostPages(from),
       (c: ApifonicaNumberCost) => c.number_sid,
     ),
   }));

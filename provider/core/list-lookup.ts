@@ -8,12 +8,24 @@
  * run at once join it), answers each lookup from the page that holds its item, and stops paging as soon
  * as no lookup is waiting. A lookup that came in while a walk was under way and was not found by it
  * (its item may have been added behind the walk's position) waits for the next walk; one that waited
- * before the walk started and was not found is not in the list (undefined). Items a walk saw answer
- * later lookups for `ttlMs`; a lookup never waits for more than the walks its own wait overlaps.
+ * before a whole walk started and was not found by it is not in the list (undefined). Items a walk
+ * saw answer later lookups for `ttlMs`.
+ *
+ * Tail walks: a list whose pages carry the cursor they were read from lets a walk start at the page a
+ * recent walk read last, where items added since then are when the list is kept in the order items
+ * were added (Apifonica's cursors are ObjectId-like, so in creation order). A tail walk never decides
+ * that an item is missing: a lookup it did not answer, waiting since before it started, is looked up
+ * by a whole walk next, so a list kept in another order costs a page more, never a wrong answer.
  */
 
+/** One page of the list, with the cursor it was read from (undefined for the first page). */
+export interface CursorPage<T, C> {
+  items: T[];
+  at: C | undefined;
+}
+
 export interface ListLookupOptions {
-  /** How long an item a walk saw answers lookups without walking again. */
+  /** How long an item a walk saw (and the cursor of the last page it read) stays usable. */
   ttlMs: number;
   /** How long a walk waits after the first lookup before its first page, to gather others. */
   gatherMs: number;
@@ -30,16 +42,19 @@ interface Waiter<T> {
   reject: (err: unknown) => void;
 }
 
-export class ListLookup<T> {
+export class ListLookup<T, C = string> {
   private readonly opts: ListLookupOptions;
   private readonly seen = new Map<string, { item: T; at: number }>();
   private readonly waiting = new Map<string, Waiter<T>[]>();
+  private tail: { at: C; when: number } | undefined;
+  private wholeNext = false;
   private running = false;
   /** Counters for tests and benchmarks. */
-  readonly stats = { walks: 0, pages: 0, fromCache: 0 };
+  readonly stats = { walks: 0, tailWalks: 0, pages: 0, fromCache: 0 };
 
+  /** `pages(from)`: the list's pages from the page read at cursor `from` on (from the first without one). */
   constructor(
-    private readonly pages: () => AsyncIterable<T[]>,
+    private readonly pages: (from: C | undefined) => AsyncIterable<CursorPage<T, C>>,
     private readonly idOf: (item: T) => string,
     opts: Partial<ListLookupOptions> = {},
   ) {
@@ -71,37 +86,64 @@ export class ListLookup<T> {
     try {
       while (this.waiting.size > 0) {
         await new Promise((r) => setTimeout(r, this.opts.gatherMs));
-        await this.walk();
+        const tail = this.tail;
+        const useTail =
+          !this.wholeNext && tail !== undefined && this.opts.now() - tail.when < this.opts.ttlMs;
+        this.wholeNext = false;
+        await this.walk(useTail ? tail.at : undefined);
       }
     } finally {
       this.running = false;
     }
   }
 
-  /** One walk: answers lookups from its pages; ends the ones that waited since before it started. */
-  private async walk(): Promise<void> {
+  /** One walk from `from` (a tail walk) or from the first page (a whole walk). */
+  private async walk(from: C | undefined): Promise<void> {
     const walk = ++this.stats.walks;
+    if (from !== undefined) this.stats.tailWalks++;
     try {
-      for await (const page of this.pages()) {
+      for await (const page of this.pages(from)) {
         this.stats.pages++;
         const at = this.opts.now();
-        for (const item of page) {
-          const id = this.idOf(item);
-          this.seen.set(id, { item, at });
-          for (const w of this.waiting.get(id) ?? []) w.resolve(item);
-          this.waiting.delete(id);
-        }
-        if (this.waiting.size === 0) break;
+        if (page.at !== undefined) this.tail = { at: page.at, when: at };
+        this.answer(page.items, at);
+        if (this.waiting.size === 0) return;
       }
     } catch (err) {
+      if (from !== undefined) {
+        // A tail cursor the vendor no longer takes: a whole walk decides.
+        this.tail = undefined;
+        this.wholeNext = true;
+        return;
+      }
       for (const list of this.waiting.values()) for (const w of list) w.reject(err);
       this.waiting.clear();
       return;
     }
+    this.ended(walk, from !== undefined);
+  }
+
+  private answer(items: T[], at: number): void {
+    for (const item of items) {
+      const id = this.idOf(item);
+      this.seen.set(id, { item, at });
+      for (const w of this.waiting.get(id) ?? []) w.resolve(item);
+      this.waiting.delete(id);
+    }
+  }
+
+  /** After walk number `walk` read the list to its end: who it leaves waiting, and what walks next. */
+  private ended(walk: number, tail: boolean): void {
     this.prune();
     for (const [id, list] of this.waiting) {
+      const before = list.filter((w) => w.after < walk);
+      if (before.length === 0) continue;
+      if (tail) {
+        this.wholeNext = true;
+        continue;
+      }
+      for (const w of before) w.resolve(undefined);
       const later = list.filter((w) => w.after >= walk);
-      for (const w of list) if (w.after < walk) w.resolve(undefined);
       if (later.length > 0) this.waiting.set(id, later);
       else this.waiting.delete(id);
     }

@@ -231,6 +231,21 @@ describe("apifonica client", () => {
     }
   });
 
+  it("walks the cost pages with the cursor each was read at, and again from a cursor", async () => {
+    const sids = await rentMany(45);
+    const pages = await collect(apifonica.listNumberCostPages());
+    expect(pages.map((p) => p.items.length)).toEqual([20, 20, 5]);
+    expect(pages[0]!.at).toBeUndefined();
+    expect(pages.flatMap((p) => p.items.map((c) => c.number_sid))).toEqual(sids);
+    const last = pages[2]!.at!;
+    expect(last).toMatch(/\S/);
+    const more = await rentMany(2);
+    // From the last page's cursor: that page again, then what was added since.
+    const tail = await collect(apifonica.listNumberCostPages(last));
+    expect(tail.flatMap((p) => p.items.map((c) => c.number_sid))).toEqual([...sids.slice(40), ...more]);
+    expect(tail[0]!.at).toBe(last);
+  });
+
   it("maps bad credentials to a 401 without leaking them", async () => {
     const bad = apifonicaClient(account({ authToken: WRONG_TOKEN, retryLimit: 0 }));
     const err = await failure(bad.searchAvailableNumbers(country));
