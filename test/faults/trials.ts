@@ -181,6 +181,9 @@ export class TrialBench {
       env: {
         PHONE_NUMBERS_RESPONSE_TIMEOUT_MS: String(TRIAL_TIMEOUT_MS),
         PHONE_NUMBERS_SETTLE_MS: String(2 * PAST_TIMEOUT_MS),
+        // Purchase intents of this bench only: two benches run side by side in npm test with the
+        // same project and stack names, so the same identity labels.
+        PHONE_NUMBERS_INTENT_DIR: path.join(programDir, ".intents"),
       },
     });
   }
