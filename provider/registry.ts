@@ -13,6 +13,7 @@ import * as application from "./apifonica/application.schema.js";
 import * as apifonicaNumber from "./apifonica/number.schema.js";
 import { type CheckFailure, checkWith, e164Of, type Props } from "./core/check.js";
 import { diffWith, type FieldRules } from "./core/diff.js";
+import { inputSchemaOf } from "./core/field-schema.js";
 import * as exoPhone from "./exotel/exophone.schema.js";
 import * as plivoOrder from "./plivo/number-order.schema.js";
 
@@ -110,14 +111,14 @@ export const KINDS = {
     sectionTitle: "Exotel numbers (ExoPhone)",
     entryDescription:
       "An ExoPhone: an exact phoneNumber (with adopt: true to take over a held one) or search criteria.",
-    inputs: exoPhone.exoPhoneInputs,
+    inputs: inputSchemaOf(exoPhone.EXOPHONE_FIELDS),
     crossCheck: exoPhone.exoPhoneCrossCheck,
     rules: exoPhone.exoPhoneRules,
     outputs: exoPhone.EXOPHONE_OUTPUTS,
     exact: { field: "phoneNumber", list: false },
     numberOutput: "phoneNumber",
     labelField: "friendlyName",
-    exported: ["friendlyName", "voiceUrl", "smsUrl"],
+    exported: exoPhone.EXOPHONE_EXPORTED,
     load: async () => (await import("./exotel/exophone.js")).exoPhoneProvider,
   }),
   "plivo-number-order": defineKind({

@@ -8,16 +8,9 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { isUnknown, type Props } from "./check.js";
 
-export interface FieldRule {
-  /** A change replaces the resource (a new number is bought) instead of updating it in place. */
-  replace?: boolean;
-  /** Replacement releases the old number before buying the new one. */
-  deleteBeforeReplace?: boolean;
-  /** Whether the new value is already satisfied by the stored/live state. Default: deep equality. */
-  satisfied?: (news: Props, olds: Props) => boolean;
-}
+import type { FieldRules } from "./fields.js";
 
-export type FieldRules = Record<string, FieldRule>;
+export type { FieldRule, FieldRules } from "./fields.js";
 
 export function deepEqual(a: unknown, b: unknown): boolean {
   if (a === b) return true;

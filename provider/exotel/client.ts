@@ -6,6 +6,7 @@ import { parsePhoneNumberFromString } from "libphonenumber-js";
 import { z } from "zod";
 import { type VendorAccountBase, VendorClients } from "../core/client-factory.js";
 import { VendorApiError } from "../core/errors.js";
+import { formOf, type WireAnswer, type WirePatch, type WireValues } from "../core/fields.js";
 import { errorBodyParser, isRecord, seg, text, type VendorErrorBody, type VendorHttp } from "../core/http.js";
 import type { RateLimit } from "../core/limiter.js";
 import { walkLinked } from "../core/paging.js";
@@ -15,6 +16,7 @@ import {
   type VendorVerbTypes,
   yieldAll,
 } from "../core/vendor-client.js";
+import { EXOPHONE_FIELDS } from "./exophone.schema.js";
 
 export interface ExotelAccount extends VendorAccountBase {
   /** Account SID (goes in the path). */
@@ -70,19 +72,22 @@ export const exotelAvailableNumberSchema = z.looseObject({
   vanity_number: z.boolean().optional(),
 });
 
+/** The answer keys of the in-place fields (provider/exotel/exophone.schema.ts): a string, or null when unset. */
+const wireAnswerFields = Object.fromEntries(
+  Object.values(EXOPHONE_FIELDS).flatMap((f) => ("wire" in f ? [[f.wire.answer, nullableString]] : [])),
+) as { [K in keyof WireAnswer<typeof EXOPHONE_FIELDS>]-?: typeof nullableString };
+
 const ipnFields = {
   sid: z.string().min(1),
   account_sid: z.string().optional(),
   date_created: z.string(),
   date_updated: z.string().optional(),
   phone_number: z.string(),
-  friendly_name: nullableString,
+  ...wireAnswerFields,
   ...pricedFields,
   currency: z.string(),
   number_type: z.string(),
   vanity_number: z.boolean().optional(),
-  voice_url: nullableString,
-  sms_url: nullableString,
   uri: z.string().optional(),
 };
 
@@ -173,20 +178,11 @@ export interface ExotelListOptions {
   pageSize?: number;
 }
 
-/** What a rent sends: the number (in the search's E.164) and the fields set at once. */
-export interface ExotelRentParams {
-  phoneNumber: string;
-  voiceUrl?: string;
-  smsUrl?: string;
-  friendlyName?: string;
-}
+/** What a rent sends: the number (in the search's E.164) and the in-place fields set at once. */
+export type ExotelRentParams = { phoneNumber: string } & WireValues<typeof EXOPHONE_FIELDS>;
 
-/** A partial update: undefined keeps a field, null clears it (sent as an empty value). */
-export interface ExotelNumberPatch {
-  voiceUrl?: string | null;
-  smsUrl?: string | null;
-  friendlyName?: string | null;
-}
+/** A partial update of the in-place fields: undefined keeps a field, null clears it (sent as an empty value). */
+export type ExotelNumberPatch = WirePatch<typeof EXOPHONE_FIELDS>;
 
 /** The types of Exotel's uniform verbs (numbers are keyed by their sid). */
 export interface ExotelVerbs extends VendorVerbTypes {
@@ -272,8 +268,8 @@ export function exotelClient(account: ExotelAccount): ExotelClient {
 }
 
 /** Form value for an update field: undefined omits it, null sends an empty value (clears it). */
-function clearable(value: string | null | undefined): string | undefined {
-  return value === null ? "" : value;
+function clearable(value: unknown): string | undefined {
+  return value === null ? "" : typeof value === "string" ? value : undefined;
 }
 
 interface PageCursor {
@@ -367,12 +363,7 @@ class Exotel extends VendorClientBase<ExotelVerbs> implements ExotelClient {
         operation: "rentNumber",
         method: "POST",
         path: this.numbers,
-        body: {
-          PhoneNumber: phoneNumber,
-          VoiceUrl: p.voiceUrl,
-          SMSUrl: p.smsUrl,
-          FriendlyName: p.friendlyName,
-        },
+        body: { PhoneNumber: phoneNumber, ...formOf(EXOPHONE_FIELDS, p) },
         schema: exotelNumberSchema,
         retry: "never",
       }),
@@ -419,11 +410,7 @@ class Exotel extends VendorClientBase<ExotelVerbs> implements ExotelClient {
       operation: "updateNumber",
       method: "PUT",
       path: `${this.numbers}/${seg(sid)}`,
-      body: {
-        VoiceUrl: clearable(p.voiceUrl),
-        SMSUrl: clearable(p.smsUrl),
-        FriendlyName: clearable(p.friendlyName),
-      },
+      body: formOf(EXOPHONE_FIELDS, p, clearable),
       schema: exotelNumberAnswerSchema,
     });
   }

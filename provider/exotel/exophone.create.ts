@@ -7,6 +7,7 @@ import { type Props, stripMeta, toE164 } from "../core/check.js";
 import { claim, unclaim } from "../core/claims.js";
 import { rentFirst } from "../core/create.js";
 import { inPlacePatch } from "../core/diff.js";
+import { answerOf } from "../core/fields.js";
 import { identityOf, labelFor, TOOK_BY_LABEL } from "../core/labels.js";
 import { takeByLabel } from "../core/one-number.js";
 import { messageOf, PartialSuccessError, UncertainPurchaseError, unlessGone } from "../core/outcome.js";
@@ -14,8 +15,8 @@ import { poolFor } from "../core/pool.js";
 import { type PurchaseOutcome, purchase } from "../core/purchase.js";
 import { placeholderId, type UncertainMark, uncertainMark } from "../core/settle.js";
 import type { ExotelAvailableNumber, ExotelNumber } from "./client.js";
-import { type ExoPhoneInputs, type ExoPhoneOutputs, exoPhoneInputs } from "./exophone.schema.js";
-import { type Account, client, D, findHeld, MAX_CANDIDATES, outputsOf, urlsSent } from "./exophone.state.js";
+import { EXOPHONE_FIELDS, type ExoPhoneInputs, type ExoPhoneOutputs } from "./exophone.schema.js";
+import { type Account, client, D, findHeld, INPUTS, MAX_CANDIDATES, outputsOf } from "./exophone.state.js";
 
 /** Rents one number through the purchase engine. FriendlyName is the identity label when there is one. */
 export function rentOne(c: Account, e164: string, inputs: ExoPhoneInputs, label: string | undefined) {
@@ -46,7 +47,7 @@ export function uncertainOutputs(
     sid: "",
     date_created: "",
     phone_number: e164,
-    friendly_name: inputs.friendlyName ?? null,
+    ...answerOf(EXOPHONE_FIELDS, inputs),
     capabilities: a?.capabilities ?? { voice: true, sms: inputs.incomingSms === true },
     country: a?.country ?? inputs.country ?? "IN",
     region: a?.region ?? inputs.region ?? "",
@@ -57,8 +58,6 @@ export function uncertainOutputs(
     currency: "INR",
     number_type: a?.number_type ?? inputs.numberType ?? "Landline",
     vanity_number: a?.vanity_number === true,
-    voice_url: inputs.voiceUrl ?? null,
-    sms_url: inputs.smsUrl ?? null,
   };
   return { ...outputsOf(n, inputs), ...mark };
 }
@@ -90,7 +89,7 @@ export async function created(
   inputs: ExoPhoneInputs,
   news: Props,
 ): Promise<Required<pulumi.dynamic.CreateResult<ExoPhoneOutputs>>> {
-  const outs = outputsOf(rented, inputs, undefined, urlsSent(inputs));
+  const outs = outputsOf(rented, inputs, undefined, inputs);
   return withRouting(c, rented.sid, outs, inputs, news, `rented ${outs.phoneNumber}`);
 }
 
@@ -110,7 +109,7 @@ export async function withRouting(
   if (Object.keys(routing).length === 0) return { id: sid, outs };
   try {
     const updated = await c.api.update(sid, routing);
-    return { id: sid, outs: outputsOf(updated, inputs, outs, urlsSent(routing)) };
+    return { id: sid, outs: outputsOf(updated, inputs, outs, routing) };
   } catch (err) {
     throw new PartialSuccessError(
       sid,
@@ -151,7 +150,7 @@ export async function ownFromLabel(
 }
 
 export async function create(news: Props): Promise<Required<pulumi.dynamic.CreateResult<ExoPhoneOutputs>>> {
-  const inputs = exoPhoneInputs.parse(stripMeta(news));
+  const inputs = INPUTS.parse(stripMeta(news));
   const c = client();
   const identity = identityOf(news);
   const label = identity !== undefined && !inputs.adopt ? labelFor(identity, stripMeta(news)) : undefined;

@@ -4,7 +4,8 @@
  */
 import { type Props, toE164 } from "../core/check.js";
 import { exotelSettings } from "../core/config.js";
-import { echoesOf, recordEchoes, throughEchoes } from "../core/echoes.js";
+import { echoesOf, recordEchoes } from "../core/echoes.js";
+import { echoedLive, echoedOf, fieldOutputsOf } from "../core/fields.js";
 import { InventoryReader } from "../core/inventory.js";
 import { LabelIndex } from "../core/labels.js";
 import { vendorAccount } from "../core/vendor-account.js";
@@ -16,9 +17,11 @@ import {
   type ExotelNumberDetails,
   exotelClients,
 } from "./client.js";
-import type { ExoPhoneConnectivity, ExoPhoneOutputs } from "./exophone.schema.js";
+import { EXOPHONE_FIELDS, type ExoPhoneConnectivity, type ExoPhoneOutputs } from "./exophone.schema.js";
 
 export const D: ResourceKind = KINDS.exophone;
+/** The input schema, typed (the registry's, built from the field table). */
+export const INPUTS = KINDS.exophone.inputs;
 export const KIND = D.kind;
 export const STATE_VERSION = 1;
 /** Candidates tried when the first picks were taken by someone else between search and rent. */
@@ -53,32 +56,33 @@ export function connectivityOf(d: ExotelNumberDetails): ExoPhoneConnectivity {
 
 /**
  * The outputs for a number as Exotel answered it. `previous`: the state before (its connectivity and
- * echoes carry over); `sent`: the URLs just written, whose stored form is recorded as an echo.
+ * echoes carry over); `sent`: the in-place values just written, whose stored form is recorded as an
+ * echo for the fields that echo (URLs). The in-place fields come from the field table.
  */
 export function outputsOf(
   n: ExotelNumber | ExotelNumberDetails | ExotelNumberAnswer,
   inputs: Props,
   previous?: Props,
-  sent?: { voiceUrl?: string | null; smsUrl?: string | null },
+  sent?: Props,
 ): ExoPhoneOutputs {
   // Get-one and update may answer an abridged object: a field left out keeps its last known value.
   const prev = (previous ?? {}) as Partial<ExoPhoneOutputs>;
   const text = (v: string | undefined, last: string | undefined, fallback = "") => v ?? last ?? fallback;
-  const urls = { voiceUrl: n.voice_url, smsUrl: n.sms_url };
   const echoes = sent
-    ? recordEchoes("Exotel", { voiceUrl: sent.voiceUrl, smsUrl: sent.smsUrl }, urls, echoesOf(previous))
+    ? recordEchoes(
+        "Exotel",
+        echoedOf(EXOPHONE_FIELDS, sent),
+        echoedLive(EXOPHONE_FIELDS, n),
+        echoesOf(previous),
+      )
     : echoesOf(previous);
-  const url = (field: "voiceUrl" | "smsUrl", live: string | null | undefined) =>
-    live === undefined ? (prev[field] ?? null) : throughEchoes(echoes, field, live);
   const caps = n.capabilities ?? prev.capabilities;
   const phone = n.phone_number ?? prev.phoneNumber ?? "";
   const out: ExoPhoneOutputs = {
     stateVersion: STATE_VERSION,
     sid: n.sid,
     phoneNumber: toE164(phone) ?? phone,
-    friendlyName: n.friendly_name === undefined ? (prev.friendlyName ?? null) : n.friendly_name,
-    voiceUrl: url("voiceUrl", urls.voiceUrl),
-    smsUrl: url("smsUrl", urls.smsUrl),
+    ...fieldOutputsOf(EXOPHONE_FIELDS, n, prev, echoes),
     country: text(n.country, prev.country),
     region: text(n.region, prev.region),
     numberType: text(n.number_type, prev.numberType),
@@ -100,14 +104,6 @@ export function outputsOf(
   if (typeof inputs.contains === "string") out.contains = inputs.contains;
   if (typeof inputs.adopt === "boolean") out.adopt = inputs.adopt;
   return out;
-}
-
-/** The URLs a create or update writes (the rest of the routing is not normalised by Exotel). */
-export function urlsSent(p: { voiceUrl?: string | undefined; smsUrl?: string | undefined }) {
-  return {
-    ...(p.voiceUrl !== undefined && { voiceUrl: p.voiceUrl }),
-    ...(p.smsUrl !== undefined && { smsUrl: p.smsUrl }),
-  };
 }
 
 // ---- one client and one batched reader per account, shared by every resource in the process ----

@@ -22,8 +22,8 @@ import {
   exotelNationalForm,
 } from "./client.js";
 import { create } from "./exophone.create.js";
-import { type ExoPhoneOutputs, exoPhoneInputs } from "./exophone.schema.js";
-import { type Account, client, D, findHeld, outputsOf, urlsSent } from "./exophone.state.js";
+import type { ExoPhoneOutputs } from "./exophone.schema.js";
+import { type Account, client, D, findHeld, INPUTS, outputsOf } from "./exophone.state.js";
 
 /** The number an uncertain record stands for, if the account holds it (one shared walk per burst). */
 function settled(c: Account, mark: UncertainMark): Promise<ExotelNumber | undefined> {
@@ -119,7 +119,7 @@ async function update(
   stored: Props,
   news: Props,
 ): Promise<pulumi.dynamic.UpdateResult<ExoPhoneOutputs>> {
-  const inputs = exoPhoneInputs.parse(stripMeta(news));
+  const inputs = INPUTS.parse(stripMeta(news));
   const c = client();
   const olds = await settledState(
     c.key,
@@ -134,7 +134,7 @@ async function update(
   c.reader.invalidate(id);
   let outs: ExoPhoneOutputs;
   if (Object.keys(routing).length > 0) {
-    outs = outputsOf(await c.api.update(id, routing), inputs, olds, urlsSent(routing));
+    outs = outputsOf(await c.api.update(id, routing), inputs, olds, routing);
   } else {
     const e164 = typeof olds.phoneNumber === "string" ? olds.phoneNumber : undefined;
     outs = outputsOf((await detailsOf(c.api, id, e164)) ?? (await c.api.get(id)), inputs, olds);
