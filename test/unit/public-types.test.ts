@@ -7,6 +7,10 @@
  * the registry's outputs list lacks (or the other way round) or types it differently from the
  * provider's outputs type, and when the inventory's sections differ from the registry's. The runtime
  * tests fail when a class's constructor lets a key through that its schema does not know.
+ *
+ * ExoPhone's Args and outputs are derived from its field table (sdk/inputs.ts `ArgsOf`, `OutputsOf`)
+ * and its zod object is built from the same table (provider/core/field-schema.ts): the assertions then
+ * check that the two derivations agree (a mapping that loses or retypes a field fails them).
  */
 import { beforeAll, describe, expect, it } from "@jest/globals";
 import * as pulumi from "@pulumi/pulumi";
