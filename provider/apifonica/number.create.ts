@@ -70,26 +70,37 @@ export function knownOutputs(
   const c = known.candidate;
   const country = inputs.countryCode ?? parsePhoneNumberFromString(known.e164)?.country ?? "";
   return outputsOf(
-    {
-      number_sid: numberSid,
-      number: known.e164,
+    rentRecord(numberSid, known, {
       name: known.name,
       country_code: country,
       type: c?.type ?? inputs.type ?? "local",
-      call_controller: null,
-      call_method: null,
-      msg_controller: null,
-      msg_method: null,
-      call_app_sid: known.link.callAppSid ?? null,
-      msg_app_sid: known.link.msgAppSid ?? null,
-      created: "",
       voice: c?.voice ?? inputs.voice === true,
       messaging: c?.messaging ?? inputs.messaging === true,
-      mode: "xml",
-    },
+    }),
     inputs,
     undefined,
   );
+}
+
+/** What a rent's record holds besides what the rent sent. */
+type RentFields = Pick<ApifonicaNumber, "country_code" | "type" | "voice" | "messaging"> &
+  Partial<Pick<ApifonicaNumber, "name" | "country_name">>;
+
+/** The record a rent of `known` makes: the app SID sent, no controllers, Apifonica's default mode. */
+function rentRecord(numberSid: string, known: Known, fields: RentFields): ApifonicaNumber {
+  return {
+    number_sid: numberSid,
+    number: known.e164,
+    ...fields,
+    call_controller: null,
+    call_method: null,
+    msg_controller: null,
+    msg_method: null,
+    call_app_sid: known.link.callAppSid ?? null,
+    msg_app_sid: known.link.msgAppSid ?? null,
+    created: "",
+    mode: "xml",
+  };
 }
 
 /**
@@ -161,23 +172,13 @@ function offered(
 ): ApifonicaNumber | undefined {
   const c = known.candidate;
   if (c?.country_name === undefined || inputs.countryCode === undefined) return undefined;
-  return {
-    number_sid: numberSid,
-    number: known.e164,
+  return rentRecord(numberSid, known, {
     country_code: inputs.countryCode,
     country_name: c.country_name,
     type: c.type,
-    call_controller: null,
-    call_method: null,
-    msg_controller: null,
-    msg_method: null,
-    call_app_sid: known.link.callAppSid ?? null,
-    msg_app_sid: known.link.msgAppSid ?? null,
-    created: "",
     voice: c.voice,
     messaging: c.messaging,
-    mode: "xml",
-  };
+  });
 }
 
 export function uncertainError(news: Props, known: Known, inputs: ApifonicaNumberInputs, reason: string) {
