@@ -170,4 +170,19 @@ describe("ApifonicaApplication and ApifonicaNumber against the sandbox", () => {
     }
     await pool(made, 6, (m) => num.delete!(m.id, m.outs));
   });
+
+  it("adopts a held number from its list record: no read back, outputs as a read gives them", async () => {
+    const avail = (await vendor(sb, "apifonica", "GET", "/availableNumbers/GB")).json as {
+      available_numbers: Array<{ number: string }>;
+    };
+    const number = avail.available_numbers[0]!.number;
+    expect((await vendor(sb, "apifonica", "POST", "/numbers", { number })).status).toBe(201);
+    await clearLog(sb);
+    const adopted = await num.create!(await checked(num, { number, adopt: true }));
+    const log = await requests(sb, "apifonica");
+    expect(log.filter((r) => r.method === "GET" && /\/numbers\/[^/]+$/.test(r.path))).toEqual([]);
+    expect(log.filter((r) => r.method !== "GET")).toEqual([]);
+    expect((await num.read!(adopted.id, adopted.outs)).props).toEqual(adopted.outs);
+    await num.delete!(adopted.id, adopted.outs);
+  });
 });
