@@ -130,14 +130,14 @@ export const KINDS = {
     sectionTitle: "Plivo number orders (PlivoNumberOrder)",
     entryDescription:
       "A PlivoNumberOrder: search criteria with quantity, exact numbers (adopt: true to take over), or a groupId.",
-    inputs: plivoOrder.plivoNumberOrderInputs,
+    inputs: inputSchemaOf(plivoOrder.PLIVO_NUMBER_ORDER_FIELDS),
     crossCheck: plivoOrder.plivoNumberOrderCrossCheck,
     rules: plivoOrder.plivoNumberOrderRules,
     outputs: plivoOrder.PLIVO_NUMBER_ORDER_OUTPUTS,
     exact: { field: "numbers", list: true },
     numberOutput: "numbers",
     labelField: "alias",
-    exported: ["appId", "alias"],
+    exported: plivoOrder.PLIVO_NUMBER_ORDER_EXPORTED,
     load: async () => (await import("./plivo/number-order.js")).plivoNumberOrderProvider,
   }),
   "apifonica-application": defineKind({
@@ -164,14 +164,14 @@ export const KINDS = {
     sectionTitle: "Apifonica numbers (ApifonicaNumber)",
     entryDescription:
       "An ApifonicaNumber: an exact number (with adopt: true to take over a held one) or countryCode with search criteria.",
-    inputs: apifonicaNumber.apifonicaNumberInputs,
+    inputs: inputSchemaOf(apifonicaNumber.APIFONICA_NUMBER_FIELDS),
     crossCheck: apifonicaNumber.apifonicaNumberCrossCheck,
     rules: apifonicaNumber.apifonicaNumberRules,
     outputs: apifonicaNumber.APIFONICA_NUMBER_OUTPUTS,
     exact: { field: "number", list: false },
     numberOutput: "number",
     labelField: "name",
-    exported: ["callAppSid", "msgAppSid", "mode"],
+    exported: apifonicaNumber.APIFONICA_NUMBER_EXPORTED,
     references: {
       callApp: {
         input: "callAppSid",

@@ -1,9 +1,28 @@
 import * as pulumi from "@pulumi/pulumi";
+import type { InputOf, RequiredKeysOf } from "../provider/core/fields.js";
+import type {
+  PLIVO_NUMBER_ORDER_FIELDS,
+  PLIVO_NUMBER_ORDER_OUTPUTS,
+  PlivoNumberOrderOutputs,
+} from "../provider/plivo/number-order.schema.js";
 import type { PlivoNumberDetail } from "../provider/plivo/number-order.types.js";
 import { KINDS } from "../provider/registry.js";
-import type { PlainInputs } from "./inputs.js";
+import type { OutputsOf, PlainInputs } from "./inputs.js";
 import { resourceProps } from "./props.js";
 import { providerShim } from "./shim.js";
+
+/** A field's `pulumi.Input`: a list takes its items as inputs too. */
+type ItemInput<V> = [V] extends [readonly (infer E)[]] ? pulumi.Input<pulumi.Input<E>[]> : pulumi.Input<V>;
+
+/**
+ * The Args of an order from its field table: like `ArgsOf` (sdk/inputs.ts), but a required field
+ * (`countryIso`) stays required and a list takes inputs item by item.
+ */
+type OrderArgsOf<F> = {
+  [K in keyof F as K extends RequiredKeysOf<F> ? K : never]: ItemInput<InputOf<F[K]>>;
+} & {
+  [K in keyof F as K extends RequiredKeysOf<F> ? never : K]?: ItemInput<Exclude<InputOf<F[K]>, undefined>>;
+};
 
 const KIND = KINDS["plivo-number-order"];
 const provider = providerShim(KIND.kind);
@@ -15,36 +34,23 @@ const provider = providerShim(KIND.kind);
  * Each field's lifecycle on a later `pulumi up`: **in place** (the numbers are updated, bought or
  * released), or **replaces** (new numbers are bought, then the old ones released; criteria every held
  * number still satisfies are no change).
+ *
+ * The fields are PlivoNumberOrder's field table (provider/plivo/number-order.schema.ts), where each is
+ * declared once.
  */
-export interface PlivoNumberOrderArgs {
-  /** ISO 3166-1 alpha-2 country of the numbers, e.g. `US`. Required. Lifecycle: **replaces**. */
-  countryIso: pulumi.Input<string>;
-  /** `local`, `national`, `tollfree` or `mobile`. Default `local`. Lifecycle: **replaces** unless every held number is of this type. */
-  numberType?: pulumi.Input<"local" | "national" | "tollfree" | "mobile">;
-  /** Area code or prefix the national number starts with (up to 5 digits). Lifecycle: **replaces** unless every held number starts with it. */
-  prefix?: pulumi.Input<string>;
-  /** Region (local numbers only): a two-letter code such as `NY`, or a name such as `California`. Lifecycle: **replaces** unless every held number is in it. */
-  region?: pulumi.Input<string>;
-  /** Services every number must support. Lifecycle: **replaces** unless every held number supports them. */
-  services?: pulumi.Input<pulumi.Input<"voice" | "sms" | "mms">[]>;
-  /** How many numbers (a whole number from 1 to 100; default 1). Lifecycle: **in place**: raising it buys the difference; lowering it releases the most recently added numbers first. */
-  quantity?: pulumi.Input<number>;
-  /** Exactly these numbers (E.164). Lifecycle: **in place**: added numbers are bought, removed ones released. */
-  numbers?: pulumi.Input<pulumi.Input<string>[]>;
-  /** Order from this Plivo number group. In regulated countries the order goes pending; a later refresh or up completes it. Lifecycle: **replaces**. */
-  groupId?: pulumi.Input<string>;
-  /** Plivo application every number is linked to. Lifecycle: updated **in place**. */
-  appId?: pulumi.Input<string>;
-  /** Alias of every number. Lifecycle: updated **in place**. */
-  alias?: pulumi.Input<string>;
-  /** With `numbers`: take over numbers the account already holds instead of buying them. Lifecycle: read when numbers are added; changing it alone changes nothing. */
-  adopt?: pulumi.Input<boolean>;
-}
+export interface PlivoNumberOrderArgs extends OrderArgsOf<typeof PLIVO_NUMBER_ORDER_FIELDS> {}
 
 /** The inputs of a {@link PlivoNumberOrder} as plain values: {@link PlivoNumberOrderArgs} with every input resolved. */
 export type PlivoNumberOrderInputs = PlainInputs<PlivoNumberOrderArgs>;
 
 export type { PlivoNumberDetail };
+
+/**
+ * The outputs of a {@link PlivoNumberOrder} (merged into the class): state's keys the registry lists,
+ * typed and documented by the provider's outputs type (provider/plivo/number-order.schema.ts).
+ */
+export interface PlivoNumberOrder
+  extends OutputsOf<Pick<PlivoNumberOrderOutputs, (typeof PLIVO_NUMBER_ORDER_OUTPUTS)[number]>> {}
 
 /**
  * Plivo numbers bought together. Deleting the resource releases every number.
@@ -55,27 +61,6 @@ export type { PlivoNumberDetail };
  * ```
  */
 export class PlivoNumberOrder extends pulumi.dynamic.Resource {
-  /** The numbers held (E.164), in the order they were added. */
-  declare readonly numbers: pulumi.Output<string[]>;
-  /** Numbers held plus numbers still expected from pending orders. */
-  declare readonly quantity: pulumi.Output<number>;
-  /** `fulfilled`, `pending` (numbers still to arrive) or `partial` (fewer numbers than asked for). */
-  declare readonly status: pulumi.Output<"fulfilled" | "pending" | "partial">;
-  /** Plivo's text for a pending order. */
-  declare readonly pendingDetails: pulumi.Output<string | null>;
-  /** Numbers bought but not yet delivered. */
-  declare readonly pendingNumbers: pulumi.Output<string[]>;
-  /** The application every number is linked to (`mixed` when they differ). */
-  declare readonly appId: pulumi.Output<string | null>;
-  /** The alias of every number (`mixed` when they differ). */
-  declare readonly alias: pulumi.Output<string | null>;
-  /** Per-number details. */
-  declare readonly details: pulumi.Output<PlivoNumberDetail[]>;
-  /** Sum of the numbers' monthly rental (decimal string). */
-  declare readonly monthlyRental: pulumi.Output<string>;
-  /** Currency of the prices (`USD`). */
-  declare readonly currency: pulumi.Output<string>;
-
   /**
    * Declares the resource.
    * @param name The Pulumi resource name: unique in the stack, part of the URN (renaming it replaces the resource).

@@ -184,3 +184,32 @@ export function fieldOutputsOf<T extends Fields>(
   }
   return out as FieldOutputs<T>;
 }
+
+// ---- Tables with required inputs and JSON bodies (PlivoNumberOrder) ----
+
+/** The keys of a table's fields whose validator does not take `undefined` (required inputs). */
+export type RequiredKeysOf<T> = { [K in keyof T]: undefined extends InputOf<T[K]> ? never : K }[keyof T];
+
+/** The checked inputs of a table whose required fields stay required (as the zod object gives them). */
+export type CheckedOf<T> = { [K in Exclude<keyof T, RequiredKeysOf<T>>]?: ValueOf<T[K]> } & {
+  [K in RequiredKeysOf<T>]: ValueOf<T[K]>;
+};
+
+/** The keys of a table's fields with wire names, in table order. */
+export function wireKeysOf<T extends Fields>(fields: T): WireKeys<T>[] {
+  return entries(fields).flatMap(([k, f]) => (f.wire ? [k] : [])) as WireKeys<T>[];
+}
+
+/**
+ * The JSON body of a write: each in-place value under its wire name (`wire.form` is the body's key),
+ * `encode`d (an undefined value is left out of the JSON). Values with no wire name are not sent.
+ */
+export function jsonOf<V = unknown>(
+  fields: Fields,
+  values: Record<string, unknown>,
+  encode: (value: unknown) => V = (v) => v as V,
+): Record<string, V> {
+  const body: Record<string, V> = {};
+  for (const [k, f] of entries(fields)) if (f.wire) body[f.wire.form] = encode(values[k]);
+  return body;
+}

@@ -5,10 +5,12 @@
  */
 import { z } from "zod";
 import { type VendorAccountBase, VendorClients } from "../core/client-factory.js";
+import { jsonOf, type WireAnswer, type WirePatch } from "../core/fields.js";
 import { errorBodyParser, seg, text, type VendorErrorBody, type VendorHttp } from "../core/http.js";
 import type { RateLimit } from "../core/limiter.js";
 import { items, walkLinked } from "../core/paging.js";
 import { type VendorClient, VendorClientBase, type VendorVerbTypes } from "../core/vendor-client.js";
+import { PLIVO_NUMBER_ORDER_FIELDS } from "./number-order.schema.js";
 
 export interface PlivoAccount extends VendorAccountBase {
   /** Auth ID (`MA`/`SA` + 18 characters; goes in the path). */
@@ -84,6 +86,15 @@ export const plivoNumberGroupSchema = z.looseObject({
   resource_uri: z.string().optional(),
 });
 
+/** The answer keys of the in-place per-number fields (number-order.schema.ts), each a string or null. */
+function routingAnswerShape() {
+  return Object.fromEntries(
+    Object.values(PLIVO_NUMBER_ORDER_FIELDS).flatMap((f) =>
+      "wire" in f ? [[f.wire.answer, nullableString]] : [],
+    ),
+  ) as { [K in keyof WireAnswer<typeof PLIVO_NUMBER_ORDER_FIELDS>]-?: typeof nullableString };
+}
+
 /**
  * A number held by the account. `application` is `/v1/Account/<id>/Application/<app_id>/`, or null;
  * a number bought without `app_id` is linked to the account's default application, so it may name
@@ -91,8 +102,7 @@ export const plivoNumberGroupSchema = z.looseObject({
  */
 export const plivoAccountNumberSchema = z.looseObject({
   number: z.string(),
-  alias: nullableString,
-  application: nullableString,
+  ...routingAnswerShape(),
   added_on: z.string(),
   number_type: z.string(),
   monthly_rental_rate: money,
@@ -170,11 +180,11 @@ export interface PlivoRentParams {
   appId?: string;
 }
 
-/** Partial update: null appId unlinks (`app_id: ""`), null alias clears; undefined keeps. */
-export interface PlivoNumberPatch {
-  appId?: string | null;
-  alias?: string | null;
-}
+/**
+ * Partial update of the in-place per-number fields (number-order.schema.ts): null clears (a null
+ * appId unlinks, `app_id: ""`), undefined keeps.
+ */
+export type PlivoNumberPatch = WirePatch<typeof PLIVO_NUMBER_ORDER_FIELDS>;
 
 /** The types of Plivo's uniform verbs (numbers are keyed by the number itself). */
 export interface PlivoVerbs extends VendorVerbTypes {
@@ -354,7 +364,7 @@ class Plivo extends VendorClientBase<PlivoVerbs> implements PlivoClient {
       operation: "updateNumber",
       method: "POST",
       path: `${this.base}/Number/${seg(digits(number))}/`,
-      body: { app_id: p.appId === null ? "" : p.appId, alias: p.alias === null ? "" : p.alias },
+      body: jsonOf(PLIVO_NUMBER_ORDER_FIELDS, p, (v) => (v === null ? "" : (v as string | undefined))),
       schema: changedSchema,
       retry: "idempotent-post",
     });

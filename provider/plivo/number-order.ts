@@ -13,15 +13,16 @@ import type * as pulumi from "@pulumi/pulumi";
 import { type Props, stripMeta } from "../core/check.js";
 import { claim } from "../core/claims.js";
 import { configure } from "../core/config.js";
+import { inputSchemaOf } from "../core/field-schema.js";
 import { withIntents } from "../core/intents.js";
 import { TOOK_BY_LABEL } from "../core/labels.js";
 import { keepTookByLabel } from "../core/marks.js";
 import { checkKind, diffKind, type KindProvider } from "../registry.js";
 import {
+  PLIVO_NUMBER_ORDER_FIELDS,
   type PlivoNumberDetail,
   type PlivoNumberOrderInputs,
   type PlivoNumberOrderOutputs,
-  plivoNumberOrderInputs,
 } from "./number-order.schema.js";
 import { D, detailOf } from "./number-order.state.js";
 import {
@@ -35,6 +36,8 @@ import {
   settlePending,
 } from "./number-order.steps.js";
 import { account, Order, readHeld } from "./number-order.workflow.js";
+
+const plivoNumberOrderInputs = inputSchemaOf(PLIVO_NUMBER_ORDER_FIELDS);
 
 async function create(news: Props): Promise<Required<pulumi.dynamic.CreateResult<PlivoNumberOrderOutputs>>> {
   const inputs = plivoNumberOrderInputs.parse(stripMeta(news));

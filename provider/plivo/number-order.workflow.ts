@@ -7,6 +7,7 @@ import { type Props, withPlus } from "../core/check.js";
 import { claim, isClaimed, unclaim } from "../core/claims.js";
 import { plivoSettings, unlabelledWindowMs } from "../core/config.js";
 import { VendorApiError } from "../core/errors.js";
+import { wireKeysOf } from "../core/fields.js";
 import { type Intents, intending } from "../core/intents.js";
 import { InventoryReader } from "../core/inventory.js";
 import {
@@ -24,18 +25,28 @@ import { vendorAccount } from "../core/vendor-account.js";
 import {
   type PlivoAccountNumber,
   type PlivoAvailableNumber,
+  type PlivoNumberPatch,
   type PlivoOrderResult,
   plivoClients,
 } from "./client.js";
 import {
   callingCode,
   type PendingGroupOrder,
+  PLIVO_NUMBER_ORDER_FIELDS,
   type PlivoNumberDetail,
   type PlivoNumberOrderInputs,
   type PlivoNumberOrderOutputs,
 } from "./number-order.schema.js";
 
-import { detailOf, digits, KIND, outputsOf, SPARE_CANDIDATES, today } from "./number-order.state.js";
+import {
+  detailOf,
+  digits,
+  KIND,
+  noRouting,
+  outputsOf,
+  SPARE_CANDIDATES,
+  today,
+} from "./number-order.state.js";
 
 // ---- one client and one batched reader per account ----
 
@@ -156,8 +167,9 @@ export class Order {
   private assumed(e164: string, c?: PlivoAvailableNumber): PlivoNumberDetail {
     return {
       number: e164,
+      // A buy sends only the app (the other per-number fields are written by route()).
+      ...noRouting(),
       appId: this.inputs.appId ?? null,
-      alias: null,
       // The account lists the type searched for ("local"), not the search result's sub-type ("fixed").
       numberType: this.inputs.numberType ?? "local",
       region: c?.region ?? null,
@@ -417,25 +429,26 @@ export class Order {
    * identity label as their alias when the program leaves `alias` unset (core/labels.ts).
    */
   async route(): Promise<void> {
-    const { appId } = this.inputs;
     for (const [idx, d] of this.details.entries()) {
-      // Also numbers left without an alias by a label write that failed after their buy (partial
-      // success): the unlabelled-number guard of later runs would otherwise see them unclaimed.
-      const alias =
-        this.inputs.alias ??
-        (this.fresh.has(d.number) || isBlankName(d.alias, "\u0000") ? this.label : undefined);
-      const p: { appId?: string; alias?: string } = {};
-      if (appId !== undefined && d.appId !== appId) p.appId = appId;
-      if (alias !== undefined && d.alias !== alias) p.alias = alias;
+      const p = this.routingPatch(d);
       if (Object.keys(p).length === 0) continue;
       this.a.reader.invalidate(digits(d.number));
       await unlessRefused(() => this.a.api.update(digits(d.number), p)); // a 429 is a refusal
-      this.details[idx] = {
-        ...d,
-        ...(p.appId !== undefined && { appId: p.appId }),
-        ...(p.alias !== undefined && { alias: p.alias }),
-      };
+      this.details[idx] = { ...d, ...p };
     }
+  }
+
+  /** The per-number fields (number-order.schema.ts) the inputs set that number `d` does not have yet. */
+  private routingPatch(d: PlivoNumberDetail): PlivoNumberPatch {
+    const want: Props = { ...this.inputs };
+    // Also numbers left without an alias by a label write that failed after their buy (partial
+    // success): the unlabelled-number guard of later runs would otherwise see them unclaimed.
+    if (this.fresh.has(d.number) || isBlankName(d.alias, "\u0000")) want.alias ??= this.label;
+    const p: Props = {};
+    for (const key of wireKeysOf(PLIVO_NUMBER_ORDER_FIELDS)) {
+      if (want[key] !== undefined && d[key] !== want[key]) p[key] = want[key];
+    }
+    return p as PlivoNumberPatch;
   }
 
   /**

@@ -1,14 +1,23 @@
 /**
  * ExoPhone's field table (provider/exotel/exophone.schema.ts) is where each input is declared once:
  * the diff rules, the export list, the outputs, the client's bodies and answers are computed from it.
+ * So is PlivoNumberOrder's (provider/plivo/number-order.schema.ts): its rules, export list, outputs,
+ * update body, the account record's answer keys and each number's per-number fields.
  * And its declarations carry no zod type, so the SDK's public declarations (built into dist/ by
  * `npm run build`, which `npm test` runs first) never reach zod's declaration files.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { describe, expect, it } from "@jest/globals";
-import { answerOf, echoedOf, fieldOutputsOf, formOf, rulesOf } from "../../provider/core/fields.js";
+import { answerOf, echoedOf, fieldOutputsOf, formOf, jsonOf, rulesOf } from "../../provider/core/fields.js";
 import { EXOPHONE_FIELDS, EXOPHONE_OUTPUTS } from "../../provider/exotel/exophone.schema.js";
+import { plivoAccountNumberSchema } from "../../provider/plivo/client.js";
+import {
+  PLIVO_NUMBER_ORDER_FIELDS,
+  PLIVO_NUMBER_ORDER_OUTPUTS,
+  plivoNumberOrderRules,
+} from "../../provider/plivo/number-order.schema.js";
+import { detailOf, outputsOf } from "../../provider/plivo/number-order.state.js";
 import { inPlaceFields, KINDS, replacingFields } from "../../provider/registry.js";
 
 const d = KINDS.exophone;
@@ -76,6 +85,76 @@ describe("ExoPhone's field table", () => {
   });
 });
 
+describe("PlivoNumberOrder's field table", () => {
+  const p = KINDS["plivo-number-order"];
+
+  it("gives the diff rules (replacing ones first), the export list and the outputs", () => {
+    expect(replacingFields(p)).toEqual([
+      "countryIso",
+      "numberType",
+      "prefix",
+      "region",
+      "services",
+      "groupId",
+    ]);
+    expect(inPlaceFields(p)).toEqual(["quantity", "numbers", "appId", "alias"]);
+    expect(Object.keys(plivoNumberOrderRules)).toEqual([...replacingFields(p), ...inPlaceFields(p)]);
+    expect(p.exported).toEqual(["appId", "alias"]);
+    expect(PLIVO_NUMBER_ORDER_OUTPUTS.slice(0, 4)).toEqual(["numbers", "quantity", "appId", "alias"]);
+    expect(Object.keys(p.inputs.shape)).toEqual(Object.keys(PLIVO_NUMBER_ORDER_FIELDS));
+    // countryIso stays required in the zod object built from the table.
+    expect(p.inputs.safeParse({ quantity: 1 }).success).toBe(false);
+  });
+
+  it("a per-number field is satisfied only when every held number has the value", () => {
+    const olds = {
+      details: [
+        { appId: "1", alias: "a" },
+        { appId: "1", alias: "b" },
+      ],
+    };
+    expect(plivoNumberOrderRules.appId!.satisfied!({ appId: "1" }, olds)).toBe(true);
+    expect(plivoNumberOrderRules.alias!.satisfied!({ alias: "a" }, olds)).toBe(false);
+  });
+});
+
+describe("PlivoNumberOrder's per-number fields", () => {
+  it("gives the update's JSON body (null clears, undefined leaves the key out of the JSON)", () => {
+    const clear = (v: unknown) => (v === null ? "" : (v as string | undefined));
+    expect(jsonOf(PLIVO_NUMBER_ORDER_FIELDS, { appId: "123", alias: null, quantity: 2 }, clear)).toEqual({
+      app_id: "123",
+      alias: "",
+    });
+    expect(JSON.stringify(jsonOf(PLIVO_NUMBER_ORDER_FIELDS, { alias: "desk" }))).toBe('{"alias":"desk"}');
+  });
+
+  it("reads each number's fields from its record and reports the common value", () => {
+    const record = (number: string, alias: string | null) =>
+      plivoAccountNumberSchema.parse({
+        number,
+        alias,
+        application: "/v1/Account/MA1/Application/777/",
+        added_on: "2026-12-01",
+        number_type: "local",
+        monthly_rental_rate: "0.80000",
+      });
+    // The record's schema requires every answer key of the table.
+    expect(
+      plivoAccountNumberSchema.safeParse({
+        number: "1",
+        added_on: "",
+        number_type: "local",
+        monthly_rental_rate: "1",
+      }).success,
+    ).toBe(false);
+    const one = detailOf(record("14155550100", "desk"));
+    expect([one.appId, one.alias]).toEqual(["777", "desk"]);
+    const out = outputsOf({ countryIso: "US" }, [one, detailOf(record("14155550101", null))], [], []);
+    expect([out.appId, out.alias]).toEqual(["777", "mixed"]);
+    expect(outputsOf({ countryIso: "US" }, [], [], [])).toMatchObject({ appId: null, alias: null });
+  });
+});
+
 describe("the SDK's public declarations", () => {
   const root = path.resolve(import.meta.dirname, "../../dist");
 
@@ -96,6 +175,7 @@ describe("the SDK's public declarations", () => {
   it("reach no zod declaration file (zod's fail a consumer's check without skipLibCheck)", () => {
     const { files, packages } = reach(path.join(root, "sdk/index.d.ts"));
     expect(files).toContain(path.join(root, "provider/exotel/exophone.schema.d.ts"));
+    expect(files).toContain(path.join(root, "provider/plivo/number-order.schema.d.ts"));
     expect([...packages].sort()).toEqual(["@pulumi"]);
   });
 });

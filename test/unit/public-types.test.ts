@@ -11,6 +11,8 @@
  * ExoPhone's Args and outputs are derived from its field table (sdk/inputs.ts `ArgsOf`, `OutputsOf`)
  * and its zod object is built from the same table (provider/core/field-schema.ts): the assertions then
  * check that the two derivations agree (a mapping that loses or retypes a field fails them).
+ * PlivoNumberOrder's are derived from its table the same way (sdk/plivo-number-order.ts `OrderArgsOf`:
+ * `countryIso` stays required, lists take inputs item by item).
  */
 import { beforeAll, describe, expect, it } from "@jest/globals";
 import * as pulumi from "@pulumi/pulumi";
