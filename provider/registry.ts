@@ -164,14 +164,14 @@ export const KINDS = {
     sectionTitle: "Apifonica numbers (ApifonicaNumber)",
     entryDescription:
       "An ApifonicaNumber: an exact number (with adopt: true to take over a held one) or countryCode with search criteria.",
-    inputs: inputSchemaOf(apifonicaNumber.APIFONICA_NUMBER_FIELDS),
+    inputs: apifonicaNumber.apifonicaNumberInputs,
     crossCheck: apifonicaNumber.apifonicaNumberCrossCheck,
     rules: apifonicaNumber.apifonicaNumberRules,
     outputs: apifonicaNumber.APIFONICA_NUMBER_OUTPUTS,
     exact: { field: "number", list: false },
     numberOutput: "number",
     labelField: "name",
-    exported: apifonicaNumber.APIFONICA_NUMBER_EXPORTED,
+    exported: ["callAppSid", "msgAppSid", "mode"],
     references: {
       callApp: {
         input: "callAppSid",
