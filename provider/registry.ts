@@ -164,14 +164,14 @@ export const KINDS = {
     sectionTitle: "Apifonica numbers (ApifonicaNumber)",
     entryDescription:
       "An ApifonicaNumber: an exact number (with adopt: true to take over a held one) or countryCode with search criteria.",
-    inputs: apifonicaNumber.apifonicaNumberInputs,
+    inputs: inputSchemaOf(apifonicaNumber.APIFONICA_NUMBER_FIELDS),
     crossCheck: apifonicaNumber.apifonicaNumberCrossCheck,
     rules: apifonicaNumber.apifonicaNumberRules,
     outputs: apifonicaNumber.APIFONICA_NUMBER_OUTPUTS,
     exact: { field: "number", list: false },
     numberOutput: "number",
     labelField: "name",
-    exported: ["callAppSid", "msgAppSid", "mode"],
+    exported: apifonicaNumber.APIFONICA_NUMBER_EXPORTED,
     references: {
       callApp: {
         input: "callAppSid",

@@ -1,6 +1,11 @@
 import * as pulumi from "@pulumi/pulumi";
+import type {
+  APIFONICA_NUMBER_FIELDS,
+  APIFONICA_NUMBER_OUTPUTS,
+  ApifonicaNumberOutputs,
+} from "../provider/apifonica/number.schema.js";
 import { KINDS } from "../provider/registry.js";
-import type { PlainInputs } from "./inputs.js";
+import type { ArgsOf, OutputsOf, PlainInputs } from "./inputs.js";
 import { resourceProps } from "./props.js";
 import { providerShim } from "./shim.js";
 
@@ -13,32 +18,20 @@ const provider = providerShim(KIND.kind);
  * Each field's lifecycle on a later `pulumi up`: **in place** (the number is updated), **replaces**
  * (a new number is rented, then the old one released; criteria the held number still satisfies are
  * no change), or **released first** (the old number is released, then the new one rented).
+ *
+ * The fields are ApifonicaNumber's field table (provider/apifonica/number.schema.ts), where each is declared once.
  */
-export interface ApifonicaNumberArgs {
-  /** Rent exactly this number (E.164). Lifecycle: changing it **releases the old number first**, then rents the new one. */
-  number?: pulumi.Input<string>;
-  /** ISO country to search in, e.g. `GB`. Required without `number`. Lifecycle: **replaces**. */
-  countryCode?: pulumi.Input<string>;
-  /** `local`, `mobile`, `toll_free` or `sip`. Lifecycle: **replaces**. */
-  type?: pulumi.Input<"local" | "mobile" | "toll_free" | "sip">;
-  /** Only numbers with voice. Lifecycle: **replaces** unless the held number has voice. */
-  voice?: pulumi.Input<boolean>;
-  /** Only numbers with messaging. Lifecycle: **replaces** unless the held number has messaging. */
-  messaging?: pulumi.Input<boolean>;
-  /** Application (see {@link ApifonicaApplication}) that handles incoming calls. Lifecycle: updated **in place**. */
-  callAppSid?: pulumi.Input<string>;
-  /** Application that handles messages. Lifecycle: updated **in place**. */
-  msgAppSid?: pulumi.Input<string>;
-  /** A name for the number. Lifecycle: updated **in place**. */
-  name?: pulumi.Input<string>;
-  /** `xml` (fetch XML instructions; default), `sip_phone` or `end_point`. Lifecycle: updated **in place**. */
-  mode?: pulumi.Input<"xml" | "sip_phone" | "end_point">;
-  /** With `number`: take over a number the account already holds instead of renting it. Lifecycle: read at creation only; changing it later changes nothing. */
-  adopt?: pulumi.Input<boolean>;
-}
+export interface ApifonicaNumberArgs extends ArgsOf<typeof APIFONICA_NUMBER_FIELDS> {}
 
 /** The inputs of an {@link ApifonicaNumber} as plain values: {@link ApifonicaNumberArgs} with every input resolved. */
 export type ApifonicaNumberInputs = PlainInputs<ApifonicaNumberArgs>;
+
+/**
+ * The outputs of an {@link ApifonicaNumber} (merged into the class): state's keys the registry lists,
+ * typed and documented by the provider's outputs type (provider/apifonica/number.schema.ts).
+ */
+export interface ApifonicaNumber
+  extends OutputsOf<Pick<ApifonicaNumberOutputs, (typeof APIFONICA_NUMBER_OUTPUTS)[number]>> {}
 
 /**
  * An Apifonica number. Its voice and SMS URLs come from the applications it links to (read them from
@@ -50,35 +43,6 @@ export type ApifonicaNumberInputs = PlainInputs<ApifonicaNumberArgs>;
  * ```
  */
 export class ApifonicaNumber extends pulumi.dynamic.Resource {
-  /** Apifonica's id of the number. */
-  declare readonly numberSid: pulumi.Output<string>;
-  /** The number, E.164. */
-  declare readonly number: pulumi.Output<string>;
-  /** ISO country code. */
-  declare readonly countryCode: pulumi.Output<string>;
-  /** Country name. */
-  declare readonly countryName: pulumi.Output<string>;
-  /** `local`, `mobile`, `toll_free` or `sip`. */
-  declare readonly type: pulumi.Output<string>;
-  /** Whether voice works on the number. */
-  declare readonly voice: pulumi.Output<boolean>;
-  /** Whether messaging works on the number. */
-  declare readonly messaging: pulumi.Output<boolean>;
-  /** Linked call application (null when none). */
-  declare readonly callAppSid: pulumi.Output<string | null>;
-  /** Linked messaging application (null when none). */
-  declare readonly msgAppSid: pulumi.Output<string | null>;
-  /** The number's name. */
-  declare readonly name: pulumi.Output<string | null>;
-  /** The number's mode. */
-  declare readonly mode: pulumi.Output<string>;
-  /** Monthly rental from Apifonica's cost list (decimal string), the same field name on every resource of this package. */
-  declare readonly monthlyRental: pulumi.Output<string | null>;
-  /** One-time setup price (decimal string). */
-  declare readonly setupPrice: pulumi.Output<string | null>;
-  /** Currency of the prices, e.g. `EUR`. */
-  declare readonly currency: pulumi.Output<string | null>;
-
   /**
    * Declares the resource.
    * @param name The Pulumi resource name: unique in the stack, part of the URN (renaming it replaces the resource).

@@ -5,6 +5,7 @@
 import { z } from "zod";
 import { type VendorAccountBase, VendorClients } from "../core/client-factory.js";
 import { VendorResponseError } from "../core/errors.js";
+import { type Field, jsonOf, type WireAnswer, type WireValues } from "../core/fields.js";
 import { errorBodyParser, seg, text, type VendorErrorBody, type VendorHttp } from "../core/http.js";
 import type { RateLimit } from "../core/limiter.js";
 import { items, walkLinked } from "../core/paging.js";
@@ -14,6 +15,7 @@ import {
   type VendorVerbTypes,
   yieldAll,
 } from "../core/vendor-client.js";
+import { APIFONICA_NUMBER_FIELDS } from "./number.schema.js";
 
 export interface ApifonicaAccount extends VendorAccountBase {
   /** Account SID (`acc` + UUID; goes in the path). */
@@ -48,10 +50,21 @@ export const apifonicaAvailableSchema = z.looseObject({
 });
 
 /**
+ * The answer keys of the in-place fields (provider/apifonica/number.schema.ts): a string or null, or
+ * left out (the last known value holds). The fields the documents show are typed by hand below.
+ */
+const wireAnswerFields = Object.fromEntries(
+  (Object.values(APIFONICA_NUMBER_FIELDS) as Field[]).flatMap((f) =>
+    f.wire ? [[f.wire.answer, nullableString.optional()]] : [],
+  ),
+) as { [K in keyof WireAnswer<typeof APIFONICA_NUMBER_FIELDS>]-?: z.ZodOptional<typeof nullableString> };
+
+/**
  * A rented number. `name` is optional: one copy of the list documentation shows it, the other does
  * not. Unlinked apps show `default_call_app_sid` / `default_msg_app_sid`.
  */
 export const apifonicaNumberSchema = z.looseObject({
+  ...wireAnswerFields,
   number_sid: z.string(),
   account_sid: z.string().optional(),
   number: z.string(),
@@ -151,20 +164,14 @@ export interface ApifonicaSearchQuery {
   messaging?: boolean;
 }
 
-/** What a rent sends: the number and at most one of the app SIDs. */
-export interface ApifonicaRentParams {
-  number: string;
-  callAppSid?: string;
-  msgAppSid?: string;
-}
+/** The in-place values of a number (provider/apifonica/number.schema.ts), each under its input key. */
+type NumberWireValues = WireValues<typeof APIFONICA_NUMBER_FIELDS>;
 
-/** Partial update; mode is xml | sip_phone | end_point. */
-export interface ApifonicaNumberPatch {
-  callAppSid?: string;
-  msgAppSid?: string;
-  mode?: string;
-  name?: string;
-}
+/** What a rent sends: the number and at most one of the app SIDs. */
+export type ApifonicaRentParams = { number: string } & Pick<NumberWireValues, "callAppSid" | "msgAppSid">;
+
+/** A partial update of the in-place fields (absent keeps a field). */
+export type ApifonicaNumberPatch = NumberWireValues;
 
 /** The types of Apifonica's uniform verbs (numbers are keyed by their number SID). */
 export interface ApifonicaVerbs extends VendorVerbTypes {
@@ -227,12 +234,15 @@ function bool(value: boolean | undefined): string | undefined {
   return value === undefined ? undefined : String(value);
 }
 
+/** A write's JSON body (an undefined value is left out). */
+type JsonBody = Record<string, string | number | boolean | undefined>;
+
 /** One write: where, with which body (none for a delete), validated by which status schema. */
 interface WriteSpec<S extends z.ZodType<z.infer<typeof statusSchema>>> {
   operation: string;
   method: "POST" | "PUT" | "DELETE";
   path: string;
-  body?: Record<string, string | undefined>;
+  body?: JsonBody;
   schema: S;
 }
 
@@ -263,12 +273,7 @@ async function write<S extends z.ZodType<z.infer<typeof statusSchema>>>(
  * A create (never retried): its SID is the last path segment of the answer's `uri`, such as
  * `/accounts/<acc>/numbers/<sid>` for a POST to `.../numbers`.
  */
-async function create(
-  http: VendorHttp,
-  operation: string,
-  path: string,
-  body: Record<string, string | undefined>,
-): Promise<string> {
+async function create(http: VendorHttp, operation: string, path: string, body: JsonBody): Promise<string> {
   const result = await write(http, { operation, method: "POST", path, body, schema: createdSchema });
   const collection = path.slice(path.lastIndexOf("/") + 1);
   const match = new RegExp(`/${collection}/([^/?#]+)/?(?:[?#].*)?$`).exec(result.uri);
@@ -337,6 +342,11 @@ function cursorPages<T extends z.ZodType>(
   );
 }
 
+/** The in-place fields of a rent or update under their wire names (provider/apifonica/number.schema.ts). */
+function numberBody(p: NumberWireValues): JsonBody {
+  return jsonOf<string | number | boolean | undefined>(APIFONICA_NUMBER_FIELDS, p);
+}
+
 /** An application's fields as the API names them. */
 function applicationBody(p: Partial<ApifonicaApplicationInput>): Record<string, string | undefined> {
   return { controller: p.controller, method: p.method, name: p.name, events: p.events };
@@ -372,7 +382,7 @@ class Apifonica extends VendorClientBase<ApifonicaVerbs> implements ApifonicaCli
   }
 
   async rent(p: ApifonicaRentParams): Promise<{ numberSid: string }> {
-    const body = { number: p.number, call_app_sid: p.callAppSid, msg_app_sid: p.msgAppSid };
+    const body = { number: p.number, ...numberBody(p) };
     return { numberSid: await create(this.http, "rentNumber", `${this.base}/numbers`, body) };
   }
 
@@ -394,7 +404,7 @@ class Apifonica extends VendorClientBase<ApifonicaVerbs> implements ApifonicaCli
   }
 
   async update(numberSid: string, p: ApifonicaNumberPatch): Promise<undefined> {
-    const body = { call_app_sid: p.callAppSid, msg_app_sid: p.msgAppSid, mode: p.mode, name: p.name };
+    const body = numberBody(p);
     const path = `${this.base}/numbers/${seg(numberSid)}`;
     await write(this.http, { operation: "updateNumber", method: "PUT", path, body, schema: statusSchema });
     return undefined;

@@ -9,6 +9,7 @@ import { claim, isClaimed, unclaim } from "../core/claims.js";
 import { unlabelledWindowMs } from "../core/config.js";
 import { rentFirst } from "../core/create.js";
 import { inPlacePatch } from "../core/diff.js";
+import { answerOf, type Field } from "../core/fields.js";
 import { type Intent, Intents, intending, recoverIntents, SKEW_MS, withIntents } from "../core/intents.js";
 import {
   identityOf,
@@ -26,11 +27,11 @@ import { type PurchaseOutcome, purchase } from "../core/purchase.js";
 import { placeholderId, uncertainMark } from "../core/settle.js";
 import type { ApifonicaAvailableNumber, ApifonicaNumber, ApifonicaNumberPatch } from "./client.js";
 import {
+  APIFONICA_NUMBER_FIELDS,
   type ApifonicaNumberInputs,
   type ApifonicaNumberOutputs,
-  apifonicaNumberInputs,
 } from "./number.schema.js";
-import { type Account, account, D, findHeld, MAX_CANDIDATES, outputsOf } from "./number.state.js";
+import { type Account, account, D, findHeld, INPUTS, MAX_CANDIDATES, outputsOf } from "./number.state.js";
 
 /** What create knows of a number before reading it back: enough for complete outputs. */
 export interface Known {
@@ -86,21 +87,35 @@ export function knownOutputs(
 type RentFields = Pick<ApifonicaNumber, "country_code" | "type" | "voice" | "messaging"> &
   Partial<Pick<ApifonicaNumber, "name" | "country_name">>;
 
-/** The record a rent of `known` makes: the app SID sent, no controllers, Apifonica's default mode. */
+/**
+ * The record a rent of `known` makes: the app SID sent and every other in-place field unset (the
+ * name is the vendor's default, unknown unless `fields` gives it), no controllers, Apifonica's
+ * default mode.
+ */
 function rentRecord(numberSid: string, known: Known, fields: RentFields): ApifonicaNumber {
+  const { name: _vendorDefault, ...unset } = answerOf(APIFONICA_NUMBER_FIELDS, known.link);
   return {
     number_sid: numberSid,
     number: known.e164,
+    ...unset,
     ...fields,
     call_controller: null,
     call_method: null,
     msg_controller: null,
     msg_method: null,
-    call_app_sid: known.link.callAppSid ?? null,
-    msg_app_sid: known.link.msgAppSid ?? null,
     created: "",
     mode: "xml",
   };
+}
+
+/** The record's values of the in-place fields a patch writes, under their answer keys. */
+function writtenBy(p: ApifonicaNumberPatch): Partial<ApifonicaNumber> {
+  const written: Record<string, unknown> = {};
+  for (const [k, f] of Object.entries(APIFONICA_NUMBER_FIELDS) as [string, Field][]) {
+    const v = (p as Record<string, unknown>)[k];
+    if (f.wire && v !== undefined) written[f.wire.answer] = v;
+  }
+  return written as Partial<ApifonicaNumber>;
 }
 
 /**
@@ -155,13 +170,7 @@ export function recordAfter(
   const base = known.record ?? offered(numberSid, known, inputs);
   const name = p.name ?? base?.name;
   if (base === undefined || name === undefined) return undefined;
-  return {
-    ...base,
-    name,
-    ...(p.callAppSid !== undefined && { call_app_sid: p.callAppSid }),
-    ...(p.msgAppSid !== undefined && { msg_app_sid: p.msgAppSid }),
-    ...(p.mode !== undefined && { mode: p.mode }),
-  };
+  return { ...base, name, ...writtenBy(p) };
 }
 
 /** The record a rent of a searched offer makes (its name unknown), or undefined without the offer's country name. */
@@ -216,7 +225,7 @@ export interface Creating {
 export async function create(
   news: Props,
 ): Promise<Required<pulumi.dynamic.CreateResult<ApifonicaNumberOutputs>>> {
-  const inputs = apifonicaNumberInputs.parse(stripMeta(news));
+  const inputs = INPUTS.parse(stripMeta(news));
   const a = account();
   const identity = identityOf(news);
   const label = identity !== undefined && !inputs.adopt ? labelFor(identity, stripMeta(news)) : undefined;

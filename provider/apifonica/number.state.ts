@@ -4,15 +4,18 @@
  */
 import { e164Of, type Props } from "../core/check.js";
 import { apifonicaSettings } from "../core/config.js";
+import { fieldOutputsOf } from "../core/fields.js";
 import { InventoryReader } from "../core/inventory.js";
 import { isBlankName, LabelIndex } from "../core/labels.js";
 import { ListLookup } from "../core/list-lookup.js";
 import { vendorAccount } from "../core/vendor-account.js";
 import { KINDS, type ResourceKind } from "../registry.js";
 import { type ApifonicaNumber, type ApifonicaNumberCost, apifonicaClients } from "./client.js";
-import type { ApifonicaNumberOutputs } from "./number.schema.js";
+import { APIFONICA_NUMBER_FIELDS, type ApifonicaNumberOutputs } from "./number.schema.js";
 
 export const D: ResourceKind = KINDS["apifonica-number"];
+/** The input schema, typed (the registry's, built from the field table). */
+export const INPUTS = KINDS["apifonica-number"].inputs;
 export const KIND = D.kind;
 export const STATE_VERSION = 1;
 export const MAX_CANDIDATES = 5;
@@ -20,6 +23,11 @@ export const DEFAULT_APPS = new Set(["default_call_app_sid", "default_msg_app_si
 
 export const app = (sid: string | null | undefined) => (sid && !DEFAULT_APPS.has(sid) ? sid : null);
 
+/**
+ * The outputs for a number as Apifonica answered it. The in-place fields come from the field table:
+ * the answer's value (a default application reads as none), or, when the answer leaves the key out
+ * (one copy of the list documentation has no `name`), the value `inputs` holds, else null.
+ */
 export function outputsOf(
   n: ApifonicaNumber,
   inputs: Props,
@@ -34,10 +42,12 @@ export function outputsOf(
     type: n.type,
     voice: n.voice === true,
     messaging: n.messaging === true,
-    callAppSid: app(n.call_app_sid),
-    msgAppSid: app(n.msg_app_sid),
-    // One copy of the list documentation has no `name`: an answer without the key keeps the name known.
-    name: n.name !== undefined ? n.name : typeof inputs.name === "string" ? inputs.name : null,
+    ...fieldOutputsOf(
+      APIFONICA_NUMBER_FIELDS,
+      { ...n, call_app_sid: app(n.call_app_sid), msg_app_sid: app(n.msg_app_sid) },
+      inputs,
+      {},
+    ),
     mode: n.mode ?? "xml",
     monthlyRental: cost?.monthly_price ?? null,
     setupPrice: cost?.setup_price ?? null,

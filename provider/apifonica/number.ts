@@ -16,8 +16,7 @@ import { checkKind, diffKind, type KindProvider, VENDOR_NAMES } from "../registr
 import type { ApifonicaNumber } from "./client.js";
 import { changes, create } from "./number.create.js";
 import type { ApifonicaNumberOutputs } from "./number.schema.js";
-import { apifonicaNumberInputs } from "./number.schema.js";
-import { type Account, account, D, findHeld, outputsNow, outputsOf } from "./number.state.js";
+import { type Account, account, D, findHeld, INPUTS, outputsNow, outputsOf } from "./number.state.js";
 
 /** The number an uncertain record stands for, if the account holds it. */
 function settled(a: Account, mark: UncertainMark): Promise<ApifonicaNumber | undefined> {
@@ -65,7 +64,7 @@ async function update(
   stored: Props,
   news: Props,
 ): Promise<pulumi.dynamic.UpdateResult<ApifonicaNumberOutputs>> {
-  const inputs = apifonicaNumberInputs.parse(stripMeta(news));
+  const inputs = INPUTS.parse(stripMeta(news));
   const a = account();
   const olds = await settledState(
     a.key,

@@ -2,13 +2,22 @@
  * ExoPhone's field table (provider/exotel/exophone.schema.ts) is where each input is declared once:
  * the diff rules, the export list, the outputs, the client's bodies and answers are computed from it.
  * So is PlivoNumberOrder's (provider/plivo/number-order.schema.ts): its rules, export list, outputs,
- * update body, the account record's answer keys and each number's per-number fields.
+ * update body, the account record's answer keys and each number's per-number fields. And
+ * ApifonicaNumber's (provider/apifonica/number.schema.ts): its rules, export list, outputs, the rent
+ * and update JSON bodies and the number record's answer keys.
  * And its declarations carry no zod type, so the SDK's public declarations (built into dist/ by
  * `npm run build`, which `npm test` runs first) never reach zod's declaration files.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { describe, expect, it } from "@jest/globals";
+import { apifonicaNumberSchema } from "../../provider/apifonica/client.js";
+import {
+  APIFONICA_NUMBER_EXPORTED,
+  APIFONICA_NUMBER_FIELDS,
+  APIFONICA_NUMBER_OUTPUTS,
+} from "../../provider/apifonica/number.schema.js";
+import { outputsOf as apifonicaOutputsOf } from "../../provider/apifonica/number.state.js";
 import { answerOf, echoedOf, fieldOutputsOf, formOf, jsonOf, rulesOf } from "../../provider/core/fields.js";
 import { EXOPHONE_FIELDS, EXOPHONE_OUTPUTS } from "../../provider/exotel/exophone.schema.js";
 import { plivoAccountNumberSchema } from "../../provider/plivo/client.js";
@@ -155,6 +164,62 @@ describe("PlivoNumberOrder's per-number fields", () => {
   });
 });
 
+describe("ApifonicaNumber's field table", () => {
+  const a = KINDS["apifonica-number"];
+  const record = {
+    number_sid: "sid1",
+    number: "447480600503",
+    country_code: "gb",
+    type: "local",
+    call_controller: null,
+    call_method: null,
+    msg_controller: null,
+    msg_method: null,
+    call_app_sid: "app1",
+    msg_app_sid: "default_msg_app_sid",
+    created: "",
+    voice: true,
+    messaging: false,
+    mode: "sip_phone",
+  };
+
+  it("gives the diff rules, the export list and the outputs", () => {
+    expect(replacingFields(a)).toEqual(["number", "countryCode", "type", "voice", "messaging"]);
+    expect(inPlaceFields(a)).toEqual(["callAppSid", "msgAppSid", "name", "mode"]);
+    expect(Object.keys(rulesOf(APIFONICA_NUMBER_FIELDS))).not.toContain("adopt");
+    expect(a.exported).toEqual(["callAppSid", "msgAppSid", "mode"]);
+    expect(APIFONICA_NUMBER_EXPORTED).toEqual(a.exported);
+    expect(APIFONICA_NUMBER_OUTPUTS.slice(7, 11)).toEqual(["callAppSid", "msgAppSid", "name", "mode"]);
+    expect(Object.keys(a.inputs.shape)).toEqual(Object.keys(APIFONICA_NUMBER_FIELDS));
+  });
+
+  it("gives the JSON bodies of the rent and the update (undefined is left out)", () => {
+    const body = jsonOf(APIFONICA_NUMBER_FIELDS, { mode: "xml", name: "desk", countryCode: "GB" });
+    expect(JSON.parse(JSON.stringify(body))).toEqual({ mode: "xml", name: "desk" });
+    expect(JSON.parse(JSON.stringify(jsonOf(APIFONICA_NUMBER_FIELDS, { callAppSid: "app1" })))).toEqual({
+      call_app_sid: "app1",
+    });
+  });
+
+  it("reads the outputs from a record: a default application is none, a left-out name keeps the input's", () => {
+    const parsed = apifonicaNumberSchema.parse(record);
+    const out = apifonicaOutputsOf(parsed, { name: "desk" }, undefined);
+    expect(out).toMatchObject({
+      callAppSid: "app1",
+      msgAppSid: null,
+      name: "desk",
+      mode: "sip_phone",
+      number: "+447480600503",
+      countryCode: "GB",
+    });
+    expect(apifonicaOutputsOf({ ...parsed, name: null }, { name: "desk" }, undefined).name).toBeNull();
+    expect(apifonicaOutputsOf(parsed, {}, undefined).name).toBeNull();
+    // The record's answer keys of the in-place fields are checked: a name is a string or null.
+    expect(apifonicaNumberSchema.safeParse({ ...record, name: 7 }).success).toBe(false);
+    expect(apifonicaNumberSchema.safeParse({ ...record, call_app_sid: undefined }).success).toBe(false);
+  });
+});
+
 describe("the SDK's public declarations", () => {
   const root = path.resolve(import.meta.dirname, "../../dist");
 
@@ -176,6 +241,7 @@ describe("the SDK's public declarations", () => {
     const { files, packages } = reach(path.join(root, "sdk/index.d.ts"));
     expect(files).toContain(path.join(root, "provider/exotel/exophone.schema.d.ts"));
     expect(files).toContain(path.join(root, "provider/plivo/number-order.schema.d.ts"));
+    expect(files).toContain(path.join(root, "provider/apifonica/number.schema.d.ts"));
     expect([...packages].sort()).toEqual(["@pulumi"]);
   });
 });

@@ -12,7 +12,8 @@
  * and its zod object is built from the same table (provider/core/field-schema.ts): the assertions then
  * check that the two derivations agree (a mapping that loses or retypes a field fails them).
  * PlivoNumberOrder's are derived from its table the same way (sdk/plivo-number-order.ts `OrderArgsOf`:
- * `countryIso` stays required, lists take inputs item by item).
+ * `countryIso` stays required, lists take inputs item by item), and ApifonicaNumber's from its table
+ * with `ArgsOf` and `OutputsOf` as ExoPhone's (sdk/apifonica-number.ts).
  */
 import { beforeAll, describe, expect, it } from "@jest/globals";
 import * as pulumi from "@pulumi/pulumi";
