@@ -148,7 +148,7 @@ export const KINDS = {
     inventoryKey: "apifonicaApplications",
     sectionTitle: "Apifonica applications (ApifonicaApplication)",
     entryDescription: "An ApifonicaApplication: the controller URL numbers link to.",
-    inputs: application.apifonicaApplicationInputs,
+    inputs: inputSchemaOf(application.APIFONICA_APPLICATION_FIELDS),
     rules: application.apifonicaApplicationRules,
     outputs: application.APIFONICA_APPLICATION_OUTPUTS,
     labelField: "name",

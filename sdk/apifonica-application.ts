@@ -1,43 +1,49 @@
 import * as pulumi from "@pulumi/pulumi";
+import type {
+  APIFONICA_APPLICATION_FIELDS,
+  APIFONICA_APPLICATION_OUTPUTS,
+  ApifonicaApplicationOutputs,
+} from "../provider/apifonica/application.schema.js";
+import type { InputOf, RequiredKeysOf } from "../provider/core/fields.js";
 import { KINDS } from "../provider/registry.js";
-import type { PlainInputs } from "./inputs.js";
+import type { ArgsOf, OutputsOf, PlainInputs } from "./inputs.js";
 import { resourceProps } from "./props.js";
 import { providerShim } from "./shim.js";
 
 const KIND = KINDS["apifonica-application"];
 const provider = providerShim(KIND.kind);
 
-/** Arguments of an {@link ApifonicaApplication}. Lifecycle: every field is updated **in place**. */
-export interface ApifonicaApplicationArgs {
-  /** The http(s) URL Apifonica calls for events (XML instructions for calls, message events). Lifecycle: updated **in place**. */
-  controller: pulumi.Input<string>;
-  /** `GET` (event data as URL parameters) or `POST` (form-encoded). Lifecycle: updated **in place**. */
-  method: pulumi.Input<"GET" | "POST">;
-  /** A name for the application. Lifecycle: updated **in place**. */
-  name?: pulumi.Input<string>;
-  /** Which events are sent: `none` (default), `all`, or names joined by `|` such as `answered|completed`. Lifecycle: updated **in place**. */
-  events?: pulumi.Input<string>;
-}
+/**
+ * The Args of an application from its field table: like `ArgsOf` (sdk/inputs.ts), but a required
+ * field (`controller`, `method`) stays required.
+ */
+type ApplicationArgsOf<F> = {
+  [K in keyof F as K extends RequiredKeysOf<F> ? K : never]: pulumi.Input<InputOf<F[K]>>;
+} & ArgsOf<Omit<F, RequiredKeysOf<F>>>;
+
+/**
+ * Arguments of an {@link ApifonicaApplication}. Lifecycle: every field is updated **in place**.
+ *
+ * The fields are ApifonicaApplication's field table (provider/apifonica/application.schema.ts), where
+ * each is declared once.
+ */
+export interface ApifonicaApplicationArgs extends ApplicationArgsOf<typeof APIFONICA_APPLICATION_FIELDS> {}
 
 /** The inputs of an {@link ApifonicaApplication} as plain values: {@link ApifonicaApplicationArgs} with every input resolved. */
 export type ApifonicaApplicationInputs = PlainInputs<ApifonicaApplicationArgs>;
+
+/**
+ * The outputs of an {@link ApifonicaApplication} (merged into the class): state's keys the registry
+ * lists, typed and documented by the provider's outputs type (provider/apifonica/application.schema.ts).
+ */
+export interface ApifonicaApplication
+  extends OutputsOf<Pick<ApifonicaApplicationOutputs, (typeof APIFONICA_APPLICATION_OUTPUTS)[number]>> {}
 
 /**
  * An Apifonica application: the voice/SMS controller URL that numbers link to by `applicationSid`.
  * Deleting the resource deletes the application.
  */
 export class ApifonicaApplication extends pulumi.dynamic.Resource {
-  /** Apifonica's id of the application; link numbers to it. */
-  declare readonly applicationSid: pulumi.Output<string>;
-  /** The controller URL (live value). */
-  declare readonly controller: pulumi.Output<string>;
-  /** The controller's HTTP method. */
-  declare readonly method: pulumi.Output<string>;
-  /** The name. */
-  declare readonly name: pulumi.Output<string | null>;
-  /** The events sent. */
-  declare readonly events: pulumi.Output<string | null>;
-
   /**
    * Declares the resource.
    * @param name The Pulumi resource name: unique in the stack, part of the URN (renaming it replaces the resource).

@@ -7,25 +7,28 @@ import { type Props, stripMeta } from "../core/check.js";
 import { apifonicaSettings, configure } from "../core/config.js";
 import { inPlacePatch } from "../core/diff.js";
 import { VendorApiError } from "../core/errors.js";
+import { answerOf, fieldOutputsOf } from "../core/fields.js";
 import { identityOf, labelFor } from "../core/labels.js";
 import { messageOf, unlessGone } from "../core/outcome.js";
 import { release, unlessRefused } from "../core/purchase.js";
 import { checkKind, diffKind, KINDS, type KindProvider, type ResourceKind } from "../registry.js";
-import { type ApifonicaApplicationOutputs, apifonicaApplicationInputs } from "./application.schema.js";
+import { APIFONICA_APPLICATION_FIELDS, type ApifonicaApplicationOutputs } from "./application.schema.js";
 import { type ApifonicaApplication, type ApifonicaClient, apifonicaClient } from "./client.js";
 
 const D: ResourceKind = KINDS["apifonica-application"];
+/** The input schema, typed (the registry's, built from the field table). */
+const INPUTS = KINDS["apifonica-application"].inputs;
 export const KIND = D.kind;
 const STATE_VERSION = 1;
 
+/** The outputs of an application as Apifonica answered it; the fields with `output` come from the field table. */
 function outputsOf(app: ApifonicaApplication): ApifonicaApplicationOutputs {
   return {
     stateVersion: STATE_VERSION,
     applicationSid: app.application_sid,
     controller: app.controller,
     method: app.method,
-    name: app.name ?? null,
-    events: app.events ?? null,
+    ...fieldOutputsOf(APIFONICA_APPLICATION_FIELDS, app, {}, {}),
   };
 }
 
@@ -43,7 +46,7 @@ function api(): ApifonicaClient {
  * was sent and the first refresh fills in the vendor's defaults.
  */
 async function create(news: Props): Promise<pulumi.dynamic.CreateResult<ApifonicaApplicationOutputs>> {
-  const inputs = apifonicaApplicationInputs.parse(stripMeta(news));
+  const inputs = INPUTS.parse(stripMeta(news));
   const client = api();
   const identity = identityOf(news);
   const name = inputs.name ?? (identity !== undefined ? labelFor(identity, stripMeta(news)) : undefined);
@@ -66,16 +69,15 @@ async function create(news: Props): Promise<pulumi.dynamic.CreateResult<Apifonic
   const live = await client.getApplication(applicationSid).catch(() => undefined);
   return {
     id: applicationSid,
-    outs: live
-      ? outputsOf(live)
-      : {
-          stateVersion: STATE_VERSION,
-          applicationSid,
-          controller: inputs.controller,
-          method: inputs.method,
-          name: name ?? null,
-          events: inputs.events ?? null,
-        },
+    // Without the read: the record as sent (a field not sent is unset).
+    outs: outputsOf(
+      live ?? {
+        ...answerOf(APIFONICA_APPLICATION_FIELDS, sent),
+        application_sid: applicationSid,
+        controller: inputs.controller,
+        method: inputs.method,
+      },
+    ),
   };
 }
 
@@ -89,7 +91,7 @@ async function update(
   _olds: Props,
   news: Props,
 ): Promise<pulumi.dynamic.UpdateResult<ApifonicaApplicationOutputs>> {
-  const inputs = apifonicaApplicationInputs.parse(stripMeta(news));
+  const inputs = INPUTS.parse(stripMeta(news));
   const client = api();
   await client.updateApplication(id, inPlacePatch(D.rules, inputs));
   return { outs: outputsOf(await client.getApplication(id)) };

@@ -5,7 +5,7 @@
 import { z } from "zod";
 import { type VendorAccountBase, VendorClients } from "../core/client-factory.js";
 import { VendorResponseError } from "../core/errors.js";
-import { type Field, jsonOf, type WireAnswer, type WireValues } from "../core/fields.js";
+import { type Field, type Fields, jsonOf, type WireAnswer, type WireValues } from "../core/fields.js";
 import { errorBodyParser, seg, text, type VendorErrorBody, type VendorHttp } from "../core/http.js";
 import type { RateLimit } from "../core/limiter.js";
 import { items, walkLinked } from "../core/paging.js";
@@ -15,6 +15,7 @@ import {
   type VendorVerbTypes,
   yieldAll,
 } from "../core/vendor-client.js";
+import { APIFONICA_APPLICATION_FIELDS } from "./application.schema.js";
 import { APIFONICA_NUMBER_FIELDS } from "./number.schema.js";
 
 export interface ApifonicaAccount extends VendorAccountBase {
@@ -50,21 +51,23 @@ export const apifonicaAvailableSchema = z.looseObject({
 });
 
 /**
- * The answer keys of the in-place fields (provider/apifonica/number.schema.ts): a string or null, or
- * left out (the last known value holds). The fields the documents show are typed by hand below.
+ * The record keys of a table's in-place fields (provider/apifonica/*.schema.ts): a string or null, or
+ * left out (the last known value holds). The keys the documents show are typed by hand after them.
  */
-const wireAnswerFields = Object.fromEntries(
-  (Object.values(APIFONICA_NUMBER_FIELDS) as Field[]).flatMap((f) =>
-    f.wire ? [[f.wire.answer, nullableString.optional()]] : [],
-  ),
-) as { [K in keyof WireAnswer<typeof APIFONICA_NUMBER_FIELDS>]-?: z.ZodOptional<typeof nullableString> };
+function answerKeysOf<T extends Fields>(fields: T) {
+  return Object.fromEntries(
+    (Object.values(fields) as Field[]).flatMap((f) =>
+      f.wire ? [[f.wire.answer, nullableString.optional()]] : [],
+    ),
+  ) as { [K in keyof WireAnswer<T>]-?: z.ZodOptional<typeof nullableString> };
+}
 
 /**
  * A rented number. `name` is optional: one copy of the list documentation shows it, the other does
  * not. Unlinked apps show `default_call_app_sid` / `default_msg_app_sid`.
  */
 export const apifonicaNumberSchema = z.looseObject({
-  ...wireAnswerFields,
+  ...answerKeysOf(APIFONICA_NUMBER_FIELDS),
   number_sid: z.string(),
   account_sid: z.string().optional(),
   number: z.string(),
@@ -88,6 +91,7 @@ export const apifonicaNumberSchema = z.looseObject({
 });
 
 export const apifonicaApplicationSchema = z.looseObject({
+  ...answerKeysOf(APIFONICA_APPLICATION_FIELDS),
   application_sid: z.string(),
   account_sid: z.string().optional(),
   name: nullableString,
@@ -146,14 +150,12 @@ export interface ApifonicaListQuery {
   pageSize?: number;
 }
 
-export interface ApifonicaApplicationInput {
-  /** http(s) URL of the XML controller. */
-  controller: string;
-  method: "GET" | "POST";
-  name?: string;
-  /** `none` (default), `all`, or e.g. `answered|completed`. */
-  events?: string;
-}
+/** An application's fields (provider/apifonica/application.schema.ts): the controller URL and method, and the rest. */
+export type ApifonicaApplicationInput = Required<Pick<ApplicationWireValues, "controller" | "method">> &
+  ApplicationWireValues;
+
+/** The values of an application's fields, each under its input key. */
+type ApplicationWireValues = WireValues<typeof APIFONICA_APPLICATION_FIELDS>;
 
 /** What a search asks: the country, and optionally the type and services. */
 export interface ApifonicaSearchQuery {
@@ -347,9 +349,9 @@ function numberBody(p: NumberWireValues): JsonBody {
   return jsonOf<string | number | boolean | undefined>(APIFONICA_NUMBER_FIELDS, p);
 }
 
-/** An application's fields as the API names them. */
-function applicationBody(p: Partial<ApifonicaApplicationInput>): Record<string, string | undefined> {
-  return { controller: p.controller, method: p.method, name: p.name, events: p.events };
+/** An application's fields under their wire names (provider/apifonica/application.schema.ts). */
+function applicationBody(p: ApplicationWireValues): JsonBody {
+  return jsonOf<string | number | boolean | undefined>(APIFONICA_APPLICATION_FIELDS, p);
 }
 
 class Apifonica extends VendorClientBase<ApifonicaVerbs> implements ApifonicaClient {

@@ -95,6 +95,32 @@ describe("ApifonicaApplication and ApifonicaNumber against the sandbox", () => {
     await app.delete!(application.id, repaired.outs!); // gone already: success
   });
 
+  it("an application whose read after the create fails has the outputs it was sent", async () => {
+    await fault(sb, {
+      vendor: "apifonica",
+      method: "GET",
+      path: "/applications/",
+      action: { type: "status", status: 400 },
+      times: 1,
+    });
+    const news = await checked(app, { controller: "https://example.com/cb", method: "GET", events: "all" });
+    const created = await app.create!(news);
+    expect(created.outs).toEqual({
+      stateVersion: 1,
+      applicationSid: created.id,
+      controller: "https://example.com/cb",
+      method: "GET",
+      name: null,
+      events: "all",
+    });
+    // The first refresh fills in the vendor's defaults (the sandbox names it after the account).
+    expect((await app.read!(created.id, created.outs)).props).toEqual({
+      ...created.outs,
+      name: expect.stringMatching(/^acc/),
+    });
+    await app.delete!(created.id, created.outs);
+  });
+
   it("keeps a rented number in state when linking its routing fails", async () => {
     const application = await app.create!(
       await checked(app, { controller: "https://example.com/sms", method: "GET" }),

@@ -4,14 +4,19 @@
  * So is PlivoNumberOrder's (provider/plivo/number-order.schema.ts): its rules, export list, outputs,
  * update body, the account record's answer keys and each number's per-number fields. And
  * ApifonicaNumber's (provider/apifonica/number.schema.ts): its rules, export list, outputs, the rent
- * and update JSON bodies and the number record's answer keys.
+ * and update JSON bodies and the number record's answer keys; and ApifonicaApplication's
+ * (provider/apifonica/application.schema.ts).
  * And its declarations carry no zod type, so the SDK's public declarations (built into dist/ by
  * `npm run build`, which `npm test` runs first) never reach zod's declaration files.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { describe, expect, it } from "@jest/globals";
-import { apifonicaNumberSchema } from "../../provider/apifonica/client.js";
+import {
+  APIFONICA_APPLICATION_FIELDS,
+  APIFONICA_APPLICATION_OUTPUTS,
+} from "../../provider/apifonica/application.schema.js";
+import { apifonicaApplicationSchema, apifonicaNumberSchema } from "../../provider/apifonica/client.js";
 import {
   APIFONICA_NUMBER_EXPORTED,
   APIFONICA_NUMBER_FIELDS,
@@ -220,6 +225,37 @@ describe("ApifonicaNumber's field table", () => {
   });
 });
 
+describe("ApifonicaApplication's field table", () => {
+  const k = KINDS["apifonica-application"];
+
+  it("gives the rules, the outputs, the JSON body and the record's keys; controller and method stay required", () => {
+    expect(inPlaceFields(k)).toEqual(["controller", "method", "name", "events"]);
+    expect(replacingFields(k)).toEqual([]);
+    expect(APIFONICA_APPLICATION_OUTPUTS).toEqual([
+      "applicationSid",
+      "controller",
+      "method",
+      "name",
+      "events",
+    ]);
+    expect(Object.keys(k.inputs.shape)).toEqual(Object.keys(APIFONICA_APPLICATION_FIELDS));
+    expect(k.inputs.safeParse({ controller: "https://example.com/x" }).success).toBe(false);
+    expect(k.inputs.safeParse({ controller: "https://example.com/x", method: "GET" }).success).toBe(true);
+    const body = jsonOf(APIFONICA_APPLICATION_FIELDS, { controller: "https://example.com/x", events: "all" });
+    expect(JSON.parse(JSON.stringify(body))).toEqual({ controller: "https://example.com/x", events: "all" });
+    const app = {
+      application_sid: "a1",
+      name: null,
+      controller: "https://example.com/x",
+      method: "GET",
+      events: null,
+    };
+    expect(apifonicaApplicationSchema.safeParse(app).success).toBe(true);
+    expect(apifonicaApplicationSchema.safeParse({ ...app, events: 3 }).success).toBe(false);
+    expect(apifonicaApplicationSchema.safeParse({ ...app, method: undefined }).success).toBe(false);
+  });
+});
+
 describe("the SDK's public declarations", () => {
   const root = path.resolve(import.meta.dirname, "../../dist");
 
@@ -242,6 +278,7 @@ describe("the SDK's public declarations", () => {
     expect(files).toContain(path.join(root, "provider/exotel/exophone.schema.d.ts"));
     expect(files).toContain(path.join(root, "provider/plivo/number-order.schema.d.ts"));
     expect(files).toContain(path.join(root, "provider/apifonica/number.schema.d.ts"));
+    expect(files).toContain(path.join(root, "provider/apifonica/application.schema.d.ts"));
     expect([...packages].sort()).toEqual(["@pulumi"]);
   });
 });

@@ -13,7 +13,8 @@
  * check that the two derivations agree (a mapping that loses or retypes a field fails them).
  * PlivoNumberOrder's are derived from its table the same way (sdk/plivo-number-order.ts `OrderArgsOf`:
  * `countryIso` stays required, lists take inputs item by item), and ApifonicaNumber's from its table
- * with `ArgsOf` and `OutputsOf` as ExoPhone's (sdk/apifonica-number.ts).
+ * with `ArgsOf` and `OutputsOf` as ExoPhone's (sdk/apifonica-number.ts); ApifonicaApplication's too
+ * (sdk/apifonica-application.ts: `controller` and `method` stay required).
  */
 import { beforeAll, describe, expect, it } from "@jest/globals";
 import * as pulumi from "@pulumi/pulumi";
