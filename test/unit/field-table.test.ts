@@ -73,6 +73,9 @@ describe("ExoPhone's field table", () => {
     });
   });
 
+});
+
+describe("ExoPhone's answers", () => {
   it("reads the outputs from an answer: an abridged answer keeps the last value, URLs go through echoes", () => {
     const echoes = { voiceUrl: { sent: "http://my.exotel.com/a", stored: "https://my.exotel.in/a" } };
     const previous = { friendlyName: "desk", smsUrl: "https://s.example" };
