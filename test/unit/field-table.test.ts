@@ -72,7 +72,6 @@ describe("ExoPhone's field table", () => {
       SMSUrl: "",
     });
   });
-
 });
 
 describe("ExoPhone's answers", () => {
