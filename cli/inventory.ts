@@ -15,10 +15,14 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { parsePhoneNumberFromString } from "libphonenumber-js";
 import { Document } from "yaml";
+import { APIFONICA_NUMBER_FIELDS } from "../provider/apifonica/number.schema.js";
 import type { Props } from "../provider/core/check.js";
 import { e164Of, withPlus } from "../provider/core/check.js";
+import { exportedLive } from "../provider/core/fields.js";
 import { isLabel, type LabelledNumber, labelled } from "../provider/core/labels.js";
 import { redactor } from "../provider/core/redact.js";
+import { EXOPHONE_FIELDS } from "../provider/exotel/exophone.schema.js";
+import { PLIVO_NUMBER_ORDER_FIELDS } from "../provider/plivo/number-order.schema.js";
 import { ALL_KINDS, adoptionEntry, kindsOf, type ResourceKind } from "../provider/registry.js";
 import type {
   ApifonicaNumberEntryFields,
@@ -108,7 +112,7 @@ async function* exotelHeld(s: VendorSettings & { vendor: "exotel" }): AsyncItera
   for await (const n of exotelClient(s.settings).list({ pageSize: 100 }))
     yield heldOf("exotel", {
       number: n.phone_number,
-      values: { friendlyName: n.friendly_name, voiceUrl: n.voice_url, smsUrl: n.sms_url },
+      values: exportedLive(EXOPHONE_FIELDS, n),
       rental: n.rental_price,
       currency: n.currency,
       labelText: n.friendly_name,
@@ -123,7 +127,8 @@ async function* plivoHeld(s: VendorSettings & { vendor: "plivo" }): AsyncIterabl
     const appId = /\/Application\/([^/]+)\/?$/.exec(n.application ?? "")?.[1];
     yield heldOf("plivo", {
       number: n.number,
-      values: { appId, alias: n.alias },
+      // The answer's `application` is a URI: the entry takes the application's id.
+      values: { ...exportedLive(PLIVO_NUMBER_ORDER_FIELDS, n), appId },
       base: { countryIso },
       rental: n.monthly_rental_rate,
       currency: "USD",
@@ -144,7 +149,11 @@ async function* apifonicaHeld(s: VendorSettings & { vendor: "apifonica" }): Asyn
     yield heldOf("apifonica", {
       number: n.number,
       // Applications are not adopted: the number keeps the literal SID of the one it links to.
-      values: { callAppSid: linkedApp(n.call_app_sid), msgAppSid: linkedApp(n.msg_app_sid), mode: n.mode },
+      values: {
+        ...exportedLive(APIFONICA_NUMBER_FIELDS, n),
+        callAppSid: linkedApp(n.call_app_sid),
+        msgAppSid: linkedApp(n.msg_app_sid),
+      },
       rental: cost?.monthly,
       currency: cost?.currency,
       labelText: n.name,

@@ -120,6 +120,20 @@ export function exportedOf(fields: Fields): string[] {
   return entries(fields).flatMap(([k, f]) => (f.exported ? [k] : []));
 }
 
+/**
+ * The live values of a table's exported fields in a vendor's answer, under the inputs' names: what an
+ * inventory export writes (a new exported field needs no edit of the export).
+ */
+export function exportedLive(fields: Fields, answer: object): Record<string, unknown> {
+  const a = answer as Record<string, unknown>;
+  const out: Record<string, unknown> = {};
+  for (const key of exportedOf(fields)) {
+    const answerKey = fields[key]?.wire?.answer;
+    if (answerKey !== undefined) out[key] = a[answerKey];
+  }
+  return out;
+}
+
 /** The keys of the output fields, in table order. */
 export function outputKeysOf<T extends Fields>(fields: T): OutputKeys<T>[] {
   return entries(fields).flatMap(([k, f]) => (f.output && f.wire ? [k] : [])) as OutputKeys<T>[];

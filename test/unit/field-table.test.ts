@@ -23,7 +23,15 @@ import {
   APIFONICA_NUMBER_OUTPUTS,
 } from "../../provider/apifonica/number.schema.js";
 import { outputsOf as apifonicaOutputsOf } from "../../provider/apifonica/number.state.js";
-import { answerOf, echoedOf, fieldOutputsOf, formOf, jsonOf, rulesOf } from "../../provider/core/fields.js";
+import {
+  answerOf,
+  echoedOf,
+  exportedLive,
+  fieldOutputsOf,
+  formOf,
+  jsonOf,
+  rulesOf,
+} from "../../provider/core/fields.js";
 import { EXOPHONE_FIELDS, EXOPHONE_OUTPUTS } from "../../provider/exotel/exophone.schema.js";
 import { plivoAccountNumberSchema } from "../../provider/plivo/client.js";
 import {
@@ -282,5 +290,22 @@ describe("the SDK's public declarations", () => {
     expect(files).toContain(path.join(root, "provider/apifonica/number.schema.d.ts"));
     expect(files).toContain(path.join(root, "provider/apifonica/application.schema.d.ts"));
     expect([...packages].sort()).toEqual(["@pulumi"]);
+  });
+});
+
+describe("the inventory export's live values", () => {
+  it("are the exported fields' answer keys, under the inputs' names, and nothing else", () => {
+    const answer = { friendly_name: "Support", voice_url: "https://x.example/v", sms_url: null, sid: "s1" };
+    expect(exportedLive(EXOPHONE_FIELDS, answer)).toEqual({
+      friendlyName: "Support",
+      voiceUrl: "https://x.example/v",
+      smsUrl: null,
+    });
+    expect(
+      exportedLive(PLIVO_NUMBER_ORDER_FIELDS, { alias: "a", application: "/App/1/", number: "1" }),
+    ).toEqual({
+      appId: "/App/1/",
+      alias: "a",
+    });
   });
 });
