@@ -21,6 +21,7 @@ import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { DEFAULT_ACCOUNTS, startSandbox } from "../dist/sandbox/index.js";
 import { repoRoot, Stack } from "../dist/scripts/pulumi.js";
+import { sandboxStackConfig } from "../dist/scripts/sandbox-client.js";
 
 const { values } = parseArgs({
   options: {
@@ -402,9 +403,6 @@ async function benchOne(vendor, n, mode) {
     }));
   }
   const sb = await startSandbox({ port: 0, quiet: true, latencyMs: LATENCY_MS, accounts });
-  const ex = accounts.exotel[0];
-  const pl = accounts.plivo[0];
-  const ap = accounts.apifonica[0];
   const root = path.join(repoRoot, "bench", "results");
   await fs.mkdir(root, { recursive: true });
   const dirs = {};
@@ -417,22 +415,7 @@ async function benchOne(vendor, n, mode) {
     Stack.create({
       programDir: dirs[side],
       stackName: "bench",
-      ...(side === "ours" && {
-        config: {
-          "exotel:baseUrl": `${sb.url}/exotel`,
-          "exotel:accountSid": ex.accountSid,
-          "plivo:baseUrl": `${sb.url}/plivo`,
-          "plivo:authId": pl.authId,
-          "apifonica:baseUrl": `${sb.url}/apifonica`,
-          "apifonica:accountSid": ap.accountSid,
-        },
-        secrets: {
-          "exotel:apiKey": ex.apiKey,
-          "exotel:apiToken": ex.apiToken,
-          "plivo:authToken": pl.authToken,
-          "apifonica:authToken": ap.authToken,
-        },
-      }),
+      ...(side === "ours" && sandboxStackConfig(sb)),
     });
   try {
     for (const side of ["ours", "baseline"]) {
