@@ -7,12 +7,9 @@ import type {
 import type { InputOf, RequiredKeysOf } from "../provider/core/fields.js";
 import { KINDS } from "../provider/registry.js";
 import type { ArgsOf, OutputsOf, PlainInputs } from "./inputs.js";
-import { resourceProps } from "./props.js";
-import { providerShim } from "./shim.js";
+import { resourceProps, typeToken } from "./props.js";
 
 const KIND = KINDS["apifonica-application"];
-const provider = providerShim(KIND.kind);
-
 /**
  * The Args of an application from its field table: like `ArgsOf` (sdk/inputs.ts), but a required
  * field (`controller`, `method`) stays required.
@@ -43,7 +40,7 @@ export interface ApifonicaApplication
  * An Apifonica application: the voice/SMS controller URL that numbers link to by `applicationSid`.
  * Deleting the resource deletes the application.
  */
-export class ApifonicaApplication extends pulumi.dynamic.Resource {
+export class ApifonicaApplication extends pulumi.CustomResource {
   /**
    * Declares the resource.
    * @param name The Pulumi resource name: unique in the stack, part of the URN (renaming it replaces the resource).
@@ -51,6 +48,6 @@ export class ApifonicaApplication extends pulumi.dynamic.Resource {
    * @param opts Pulumi resource options, such as `protect: true`.
    */
   constructor(name: string, args: ApifonicaApplicationArgs, opts?: pulumi.CustomResourceOptions) {
-    super(provider, name, resourceProps(KIND, name, args), opts, "phone-numbers", KIND.typeName);
+    super(typeToken(KIND), name, resourceProps(KIND, name, args), opts);
   }
 }

@@ -6,12 +6,9 @@ import type {
 } from "../provider/apifonica/number.schema.js";
 import { KINDS } from "../provider/registry.js";
 import type { ArgsOf, OutputsOf, PlainInputs } from "./inputs.js";
-import { resourceProps } from "./props.js";
-import { providerShim } from "./shim.js";
+import { resourceProps, typeToken } from "./props.js";
 
 const KIND = KINDS["apifonica-number"];
-const provider = providerShim(KIND.kind);
-
 /**
  * Arguments of an {@link ApifonicaNumber}: an exact `number`, or `countryCode` with search criteria.
  *
@@ -42,7 +39,7 @@ export interface ApifonicaNumber
  * const line = new ApifonicaNumber("uk-line", { countryCode: "GB", type: "local", callAppSid: ivr.applicationSid });
  * ```
  */
-export class ApifonicaNumber extends pulumi.dynamic.Resource {
+export class ApifonicaNumber extends pulumi.CustomResource {
   /**
    * Declares the resource.
    * @param name The Pulumi resource name: unique in the stack, part of the URN (renaming it replaces the resource).
@@ -50,6 +47,6 @@ export class ApifonicaNumber extends pulumi.dynamic.Resource {
    * @param opts Pulumi resource options, e.g. `protect: true` for a number you cannot lose.
    */
   constructor(name: string, args: ApifonicaNumberArgs, opts?: pulumi.CustomResourceOptions) {
-    super(provider, name, resourceProps(KIND, name, args), opts, "phone-numbers", KIND.typeName);
+    super(typeToken(KIND), name, resourceProps(KIND, name, args), opts);
   }
 }

@@ -9,12 +9,9 @@ import type { ArgsOf, OutputsOf, PlainInputs } from "./inputs.js";
 
 export type { ExoPhoneCallConnectivity, ExoPhoneConnectivity } from "../provider/exotel/exophone.schema.js";
 
-import { resourceProps } from "./props.js";
-import { providerShim } from "./shim.js";
+import { resourceProps, typeToken } from "./props.js";
 
 const KIND = KINDS["exophone"];
-const provider = providerShim(KIND.kind);
-
 /**
  * Arguments of an {@link ExoPhone}. Give an exact `phoneNumber`, or search criteria.
  *
@@ -44,7 +41,7 @@ export interface ExoPhone extends OutputsOf<Pick<ExoPhoneOutputs, (typeof EXOPHO
  * ```
  */
 // biome-ignore lint/suspicious/noUnsafeDeclarationMerging: the interface above declares the outputs (no runtime field, as `declare readonly` had it)
-export class ExoPhone extends pulumi.dynamic.Resource {
+export class ExoPhone extends pulumi.CustomResource {
   /**
    * Declares the resource.
    * @param name The Pulumi resource name: unique in the stack, part of the URN (renaming it replaces the resource).
@@ -52,6 +49,6 @@ export class ExoPhone extends pulumi.dynamic.Resource {
    * @param opts Pulumi resource options, e.g. `protect: true` for a number you cannot lose.
    */
   constructor(name: string, args: ExoPhoneArgs = {}, opts?: pulumi.CustomResourceOptions) {
-    super(provider, name, resourceProps(KIND, name, args), opts, "phone-numbers", KIND.typeName);
+    super(typeToken(KIND), name, resourceProps(KIND, name, args), opts);
   }
 }

@@ -42,4 +42,4 @@ export {
   type PlivoNumberOrderArgs,
   type PlivoNumberOrderInputs,
 } from "./plivo-number-order.js";
-export { providerShim } from "./shim.js";
+export { providerText } from "./shim.js";

@@ -8,8 +8,7 @@ import type {
 import type { PlivoNumberDetail } from "../provider/plivo/number-order.types.js";
 import { KINDS } from "../provider/registry.js";
 import type { OutputsOf, PlainInputs } from "./inputs.js";
-import { resourceProps } from "./props.js";
-import { providerShim } from "./shim.js";
+import { resourceProps, typeToken } from "./props.js";
 
 /** A field's `pulumi.Input`: a list takes its items as inputs too. */
 type ItemInput<V> = [V] extends [readonly (infer E)[]] ? pulumi.Input<pulumi.Input<E>[]> : pulumi.Input<V>;
@@ -25,8 +24,6 @@ type OrderArgsOf<F> = {
 };
 
 const KIND = KINDS["plivo-number-order"];
-const provider = providerShim(KIND.kind);
-
 /**
  * Arguments of a {@link PlivoNumberOrder}: search criteria with `quantity`, exact `numbers`, or a
  * `groupId`.
@@ -60,7 +57,7 @@ export interface PlivoNumberOrder
  * export const salesNumbers = sales.numbers;
  * ```
  */
-export class PlivoNumberOrder extends pulumi.dynamic.Resource {
+export class PlivoNumberOrder extends pulumi.CustomResource {
   /**
    * Declares the resource.
    * @param name The Pulumi resource name: unique in the stack, part of the URN (renaming it replaces the resource).
@@ -68,6 +65,6 @@ export class PlivoNumberOrder extends pulumi.dynamic.Resource {
    * @param opts Pulumi resource options, e.g. `protect: true` for numbers you cannot lose.
    */
   constructor(name: string, args: PlivoNumberOrderArgs, opts?: pulumi.CustomResourceOptions) {
-    super(provider, name, resourceProps(KIND, name, args), opts, "phone-numbers", KIND.typeName);
+    super(typeToken(KIND), name, resourceProps(KIND, name, args), opts);
   }
 }

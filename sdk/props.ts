@@ -1,16 +1,32 @@
 /**
- * What every resource class passes to `pulumi.dynamic.Resource`, from its registry descriptor. Kept
+ * What every resource class passes to `pulumi.CustomResource`, from its registry descriptor. Kept
  * apart from sdk/inputs.ts: no public declaration refers to this module, so the registry's zod types
  * never reach a consumer's type check.
  */
 import * as pulumi from "@pulumi/pulumi";
 import { inputKeys, type ResourceKind } from "../provider/registry.js";
 import { assertInputKeys } from "./inputs.js";
+import { providerText } from "./shim.js";
 
 /**
- * The props a resource class passes to `pulumi.dynamic.Resource`: the args (after
- * {@link assertInputKeys}), the identity and every output the class declares, `undefined` unless it
- * is also an input, so Pulumi registers it as an output (pulumi/pulumi#12160).
+ * The type token of a kind: a dynamic resource's (`pulumi-nodejs:dynamic/<module>:<type>`, the
+ * token `pulumi.dynamic.Resource` builds), so the engine runs it in the dynamic-provider host.
+ *
+ * The classes extend `pulumi.CustomResource` with this token rather than `pulumi.dynamic.Resource`,
+ * which only serialises its provider object into `__provider` and passes the same token on: the
+ * shim's text is written by {@link providerText} (a third of the serialiser's size), and one class
+ * fewer between the program and `pulumi.Resource` keeps the resource's source position at the
+ * program's `new` rather than at this package's constructor (Pulumi skips a fixed number of frames).
+ */
+export function typeToken(d: ResourceKind): string {
+  return `pulumi-nodejs:dynamic/phone-numbers:${d.typeName}`;
+}
+
+/**
+ * The props a resource class passes to `pulumi.CustomResource`: the args (after
+ * {@link assertInputKeys}), the identity, the provider shim's text and every output the class
+ * declares, `undefined` unless it is also an input, so Pulumi registers it as an output
+ * (pulumi/pulumi#12160).
  */
 export function resourceProps(
   d: ResourceKind,
@@ -26,6 +42,7 @@ export function resourceProps(
     // Lets the provider recognise its own purchase after a crash, and names what the program leaves
     // unnamed (provider/core/labels.ts).
     __identity: `${pulumi.getProject()}/${pulumi.getStack()}/${name}`,
+    __provider: providerText(d.kind),
   };
   for (const k of d.outputs) props[k] = given[k];
   return props;

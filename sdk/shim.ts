@@ -1,16 +1,16 @@
 import type * as pulumi from "@pulumi/pulumi";
 
 /**
- * The provider object that Pulumi serialises into every resource's `__provider` property.
+ * The provider shim: what each resource stores as its `__provider` property, the code the
+ * dynamic-provider host runs for it (`require-from-string` of the text, then `.handler()`).
  *
  * Its text is frozen into each stack's state (twice per resource) and is what `refresh` and
- * `destroy` run, so it holds no logic and as little text as possible: every serialised method costs
- * about 200 bytes of wrapper, so all seven methods are one function. The dynamic-provider host
- * deserialises the text once and calls `configure` first; that call loads this package's provider
- * module from the program's directory and copies the installed implementation's methods onto this
- * very object, so every later call goes straight to the installed code. A bug fix in the installed
- * package therefore reaches resources created by older versions, and no credential or schema object
- * can be captured.
+ * `destroy` run, so it holds no logic and as little text as possible. The host deserialises each
+ * distinct text once and calls `configure` first; that call loads this package's provider module
+ * from the program's directory and copies the installed implementation's methods onto this very
+ * object, so every later call goes straight to the installed code. A bug fix in the installed package
+ * therefore reaches resources created by older versions, and no credential or schema object can be
+ * captured.
  *
  * Whichever method reaches the function (configure normally; another method only when the load
  * failed before, or when a host never called configure), it loads again and calls the installed
@@ -20,15 +20,29 @@ import type * as pulumi from "@pulumi/pulumi";
  *
  * The contract it relies on is permanent: `require("pulumi-phone-numbers/provider").provider(kind)`
  * returns an object with the dynamic-provider methods, none of which depends on `this`. Shims
- * written by earlier versions call those methods one by one (test/shim/ keeps one as a fixture).
- * `createRequire` from the working directory (a path ending in `/` names a directory) is used instead
- * of a bare `require` because the host evaluates this text as a module with no file name, so package
- * self-reference (a program inside this repository) would not resolve otherwise.
+ * written by earlier versions call those methods one by one (test/shim/ keeps each earlier text as a
+ * fixture). `createRequire` from the working directory (a path ending in `/` names a directory) is
+ * used instead of a bare `require` because the host evaluates this text as a module with no file
+ * name, so package self-reference (a program inside this repository) would not resolve otherwise.
+ *
+ * `kind` is a free variable here: `providerText` defines it before this function's text.
  */
-export function providerShim(kind: string): pulumi.dynamic.ResourceProvider {
-  // biome-ignore format: the function's text is stored twice per resource in state, keep it one line
-  const m = function (this: object, r: pulumi.dynamic.ConfigureRequest) {
-    return Object.assign(this, require("node:module").createRequire(process.cwd() + "/")("pulumi-phone-numbers/provider").provider(kind)).configure(r);
-  } as never;
-  return { configure: m, check: m, diff: m, create: m, read: m, update: m, delete: m };
+// biome-ignore format: the function's text is stored twice per resource in state, keep it one line
+const shimMethod = function (this: object, r: pulumi.dynamic.ConfigureRequest) { return Object.assign(this, require("node:module").createRequire(process.cwd() + "/")("pulumi-phone-numbers/provider").provider(kind)).configure(r); };
+
+/** Every method the host may look up; each is the shim method. */
+const METHODS = ["configure", "check", "diff", "create", "read", "update", "delete"] as const;
+
+declare const kind: string;
+
+/**
+ * The `__provider` text of a kind, as each resource class stores it: written here, not by
+ * `pulumi.runtime.serializeFunction`, whose wrapping (a `with` block per function, a handler
+ * closure) tripled its size. The shim method's own text (as compiled) with `kind` defined before
+ * it, and an object whose every method is that function.
+ */
+export function providerText(resourceKind: string): string {
+  const method = shimMethod.toString().replace(/\s*\n\s*/g, " ");
+  const methods = METHODS.map((m) => `${m}:m`).join(",");
+  return `const kind=${JSON.stringify(resourceKind)},m=${method},p={${methods}};exports.handler=()=>p;`;
 }

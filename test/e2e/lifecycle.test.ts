@@ -13,6 +13,7 @@
 import * as fs from "node:fs/promises";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, jest, test } from "@jest/globals";
+import { KINDS } from "../../provider/registry.js";
 import { startSandbox } from "../../sandbox/index.js";
 import {
   type Holdings,
@@ -176,7 +177,7 @@ describe("every resource kind through the real engine, one stack", () => {
     expect(await readOutputs()).toEqual(outputs);
   });
 
-  test("state holds no credential in plain text, and each __provider stays under 2.5 KB", async () => {
+  test("state holds no credential in plain text, and each __provider stays under 320 bytes", async () => {
     const exported = await stack!.exportState();
     expectExit(exported, 0);
     expect(leaks(exported.stdout, sandboxCredentials(sb))).toEqual([]);
@@ -195,9 +196,43 @@ describe("every resource kind through the real engine, one stack", () => {
     for (const r of dynamic) {
       const code = r.inputs?.["__provider"];
       expect(typeof code).toBe("string");
-      expect((code as string).length).toBeLessThan(2500);
+      expect((code as string).length).toBeLessThan(320);
       expect(r.outputs?.["__provider"]).toBe(code);
     }
+  });
+
+  test("state written with an earlier version's shims needs no change: preview --refresh is clean, later steps run them", async () => {
+    // Every dynamic resource's __provider (inputs and outputs) becomes a text an earlier version
+    // wrote: 0.1.0's for the ExoPhone and the Plivo order, the one-function text for the Apifonica
+    // resources. The steps after this one (drift, repair, releases, updates, destroy) then run a
+    // state of mixed texts, as a stack upgraded in place has.
+    const exported = await stack!.exportState();
+    expectExit(exported, 0);
+    const deployment = exported.json as { deployment: { resources: StateResource[] } };
+    const kindOf = (type: string) => Object.values(KINDS).find((k) => type === TYPE + k.typeName)!.kind;
+    const fixture = async (kind: string) => {
+      const name = kind.startsWith("apifonica") ? "shim-one-function" : "shim-0.1.0";
+      const text = await fs.readFile(
+        path.join(repoRoot, "test", "shim", "fixtures", `${name}.exophone.txt`),
+        "utf8",
+      );
+      return text.replace('kind: "exophone"', `kind: ${JSON.stringify(kind)}`);
+    };
+    for (const r of deployment.deployment.resources.filter((x) => x.type.startsWith(TYPE))) {
+      const old = await fixture(kindOf(r.type));
+      r.inputs!["__provider"] = old;
+      r.outputs!["__provider"] = old;
+    }
+    const file = path.join(programDir, "earlier-shims.json");
+    await fs.writeFile(file, JSON.stringify(deployment));
+    expectExit(await stack!.pulumi(["stack", "import", "--file", file]), 0);
+    expect(
+      (await stateResources()).filter((r) => String(r.outputs?.["__provider"]).includes("__f1")),
+    ).toHaveLength(5);
+
+    expectExit(await stack!.preview({ refresh: true, expectNoChanges: true }), 0);
+    expect(await readOutputs()).toEqual(outputs);
+    expect(await holdings(sb)).toEqual(FULL);
   });
 
   test("out-of-band edits are drift naming each resource (exit 7); up --refresh repairs them", async () => {
