@@ -531,9 +531,10 @@ function summarise(vendor, n, mode, limit, runs) {
 }
 
 /**
- * `__provider` text sizes: our shim (the text the resource classes store), and, serialised as pulumi.dynamic.Resource does, the baseline's
- * no-op provider (create only), and a no-op provider with all seven methods (one line each), the
- * state a "full" no-op baseline would have (two copies per resource).
+ * `__provider` text sizes: our shim (the text the resource classes store) and, serialised as
+ * pulumi.dynamic.Resource does, the baseline's no-op provider (create only) and a no-op provider
+ * with all seven methods (one line each), the state a "full" no-op baseline would have (two copies
+ * per resource).
  */
 async function providerTexts() {
   const pulumi = createRequire(path.join(repoRoot, "package.json"))("@pulumi/pulumi");

@@ -19,6 +19,12 @@ import * as plivoOrder from "./plivo/number-order.schema.js";
 
 /** The vendors this package rents numbers from, in the order the docs and the inventory list them. */
 export const VENDORS = ["exotel", "plivo", "apifonica"] as const;
+
+/**
+ * The type token of every kind is this prefix and its `typeName`: a dynamic resource's token
+ * (`pulumi-nodejs:dynamic/<module>:<type>`), so the engine runs it in the dynamic-provider host.
+ */
+export const TYPE_PREFIX = "pulumi-nodejs:dynamic/phone-numbers:";
 /** A vendor's id: its stack config namespace (`exotel:apiKey`) and its inventory section. */
 export type Vendor = (typeof VENDORS)[number];
 

@@ -4,13 +4,13 @@
  * never reach a consumer's type check.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { inputKeys, type ResourceKind } from "../provider/registry.js";
+import { inputKeys, type ResourceKind, TYPE_PREFIX } from "../provider/registry.js";
 import { assertInputKeys } from "./inputs.js";
 import { providerText } from "./shim.js";
 
 /**
- * The type token of a kind: a dynamic resource's (`pulumi-nodejs:dynamic/<module>:<type>`, the
- * token `pulumi.dynamic.Resource` builds), so the engine runs it in the dynamic-provider host.
+ * The type token of a kind (the registry's {@link TYPE_PREFIX} and its type name), the token
+ * `pulumi.dynamic.Resource` would build.
  *
  * The classes extend `pulumi.CustomResource` with this token rather than `pulumi.dynamic.Resource`,
  * which only serialises its provider object into `__provider` and passes the same token on: the
@@ -19,7 +19,7 @@ import { providerText } from "./shim.js";
  * program's `new` rather than at this package's constructor (Pulumi skips a fixed number of frames).
  */
 export function typeToken(d: ResourceKind): string {
-  return `pulumi-nodejs:dynamic/phone-numbers:${d.typeName}`;
+  return TYPE_PREFIX + d.typeName;
 }
 
 /**

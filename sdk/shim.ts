@@ -35,6 +35,9 @@ const METHODS = ["configure", "check", "diff", "create", "read", "update", "dele
 
 declare const kind: string;
 
+/** What follows `kind` in every kind's text, built once (each resource's props take the text). */
+const SHIM_TEXT = `${shimMethod.toString().replace(/\s*\n\s*/g, " ")},p={${METHODS.map((m) => `${m}:m`).join(",")}};exports.handler=()=>p;`;
+
 /**
  * The `__provider` text of a kind, as each resource class stores it: written here, not by
  * `pulumi.runtime.serializeFunction`, whose wrapping (a `with` block per function, a handler
@@ -42,7 +45,5 @@ declare const kind: string;
  * it, and an object whose every method is that function.
  */
 export function providerText(resourceKind: string): string {
-  const method = shimMethod.toString().replace(/\s*\n\s*/g, " ");
-  const methods = METHODS.map((m) => `${m}:m`).join(",");
-  return `const kind=${JSON.stringify(resourceKind)},m=${method},p={${methods}};exports.handler=()=>p;`;
+  return `const kind=${JSON.stringify(resourceKind)},m=${SHIM_TEXT}`;
 }

@@ -6,7 +6,7 @@
  */
 import { isUnknown, type Props } from "../../provider/core/check.js";
 import { deepEqual } from "../../provider/core/diff.js";
-import { ALL_KINDS, type ResourceKind, type Vendor } from "../../provider/registry.js";
+import { ALL_KINDS, type ResourceKind, TYPE_PREFIX, type Vendor } from "../../provider/registry.js";
 import type { HeldNumber } from "../inventory.js";
 import { add, formatMoney as formatMicros, type Money, micros } from "./money.js";
 import {
@@ -29,7 +29,7 @@ const kindOfType = (type: string): ResourceKind => BY_TYPE.get(type)!;
 /** The vendor of a type name {@link typeOfState} returned. */
 const vendorOf = (type: string): Vendor => kindOfType(type).vendor;
 
-export const TYPE_PREFIX = "pulumi-nodejs:dynamic/phone-numbers:";
+export { TYPE_PREFIX };
 
 export interface DriftRow {
   stack: string;
