@@ -3,8 +3,7 @@
  * number or adopt it, or search and rent the first candidate; link the applications and name it.
  */
 import type * as pulumi from "@pulumi/pulumi";
-import { parsePhoneNumberFromString } from "libphonenumber-js";
-import { e164Of, type Props, stripMeta } from "../core/check.js";
+import { countryOf, e164Of, type Props, stripMeta } from "../core/check.js";
 import { claim, isClaimed, unclaim } from "../core/claims.js";
 import { unlabelledWindowMs } from "../core/config.js";
 import { rentFirst } from "../core/create.js";
@@ -69,7 +68,7 @@ export function knownOutputs(
   inputs: ApifonicaNumberInputs,
 ): ApifonicaNumberOutputs {
   const c = known.candidate;
-  const country = inputs.countryCode ?? parsePhoneNumberFromString(known.e164)?.country ?? "";
+  const country = inputs.countryCode ?? countryOf(known.e164) ?? "";
   return outputsOf(
     rentRecord(numberSid, known, {
       name: known.name,
@@ -135,13 +134,16 @@ export async function finish(
   if (label !== undefined && inputs.name === undefined && known.name !== label) p.name = label;
   // What is known to hold if the update fails: the rent's own fields (an update is asked again by the next up).
   const outs = knownOutputs(numberSid, known, inputs);
+  // The cost lookup does not depend on the update: both run at once (one round trip less per create).
+  const cost = a.costList.get(numberSid);
+  cost.catch(() => undefined);
   try {
     if (Object.keys(p).length > 0) {
       a.reader.invalidate(numberSid);
       await a.api.update(numberSid, p);
     }
     const record = recordAfter(numberSid, known, inputs, p) ?? (await a.api.get(numberSid));
-    return { id: numberSid, outs: outputsOf(record, inputs, await a.costList.get(numberSid)) };
+    return { id: numberSid, outs: outputsOf(record, inputs, await cost) };
   } catch (err) {
     throw new PartialSuccessError(
       numberSid,

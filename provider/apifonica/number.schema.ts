@@ -2,9 +2,8 @@
  * ApifonicaNumber's declaration, without any client: its input schema and cross-field rules, its
  * outputs and its diff rules (read by provider/registry.ts, the SDK's inventory and the provider).
  */
-import { parsePhoneNumberFromString } from "libphonenumber-js";
 import { z } from "zod";
-import { e164Of, exactOrSearch, isoCountry, nonEmpty, oneOf, phoneNumber, withPlus } from "../core/check.js";
+import { countryOf, e164Of, exactOrSearch, isoCountry, nonEmpty, oneOf, phoneNumber } from "../core/check.js";
 import {
   criterion,
   exportedOf,
@@ -89,7 +88,7 @@ export function apifonicaNumberCrossCheck(
     });
   }
   if (exact && typeof raw.number === "string" && typeof raw.countryCode === "string") {
-    const country = parsePhoneNumberFromString(withPlus(raw.number))?.country;
+    const country = countryOf(raw.number);
     if (country && country !== raw.countryCode.toUpperCase()) {
       failures.push({
         property: "countryCode",

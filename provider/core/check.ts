@@ -207,16 +207,46 @@ export function isoCountry() {
     });
 }
 
+/** What a number parses to: its E.164 form when possible, and its country. */
+interface Parsed {
+  e164: string | undefined;
+  country: string | undefined;
+}
+
+/**
+ * Numbers parsed before (by value and default country): a create parses the same numbers many times
+ * (candidates, list items, its own), and each parse allocates about 30 KB of libphonenumber-js
+ * objects. Emptied when it reaches its bound, so it holds at most a few hundred KB of strings.
+ */
+const PARSED = new Map<string, Parsed>();
+const MAX_PARSED = 20_000;
+
+function parsed(value: string, defaultCountry?: string): Parsed {
+  const key = defaultCountry ? `${defaultCountry}:${value}` : value;
+  let p = PARSED.get(key);
+  if (p === undefined) {
+    const n = parsePhoneNumberFromString(
+      value,
+      defaultCountry ? { defaultCountry: defaultCountry as CountryCode } : undefined,
+    );
+    p = { e164: n?.isPossible() ? n.number : undefined, country: n?.country };
+    if (PARSED.size >= MAX_PARSED) PARSED.clear();
+    PARSED.set(key, p);
+  }
+  return p;
+}
+
 /**
  * A phone number parsed with libphonenumber-js and normalised to E.164. National forms are read in
  * `defaultCountry` when given.
  */
 export function toE164(value: string, defaultCountry?: string): string | undefined {
-  const parsed = parsePhoneNumberFromString(
-    value,
-    defaultCountry ? { defaultCountry: defaultCountry as CountryCode } : undefined,
-  );
-  return parsed?.isPossible() ? parsed.number : undefined;
+  return parsed(value, defaultCountry).e164;
+}
+
+/** The country (ISO 3166-1 alpha-2) of an international number, with or without its `+`. */
+export function countryOf(v: string): string | undefined {
+  return parsed(withPlus(v)).country;
 }
 
 /** Vendors write international numbers with or without the `+` (Plivo and Apifonica drop it). */

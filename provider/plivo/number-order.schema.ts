@@ -2,9 +2,10 @@
  * PlivoNumberOrder's declaration, without any client: its input schema and cross-field rules, its
  * outputs and its diff rules (read by provider/registry.ts, the SDK's inventory and the provider).
  */
-import { getCountryCallingCode, parsePhoneNumberFromString } from "libphonenumber-js";
+import { getCountryCallingCode } from "libphonenumber-js";
 import { z } from "zod";
 import {
+  countryOf,
   e164Of,
   exactOrSearch,
   isoCountry,
@@ -205,7 +206,7 @@ export function plivoNumberOrderCrossCheck(
           reason: `${e164} is listed twice; allowed: each number once`,
         });
       seen.add(e164);
-      const country = parsePhoneNumberFromString(e164)?.country;
+      const country = countryOf(e164);
       if (typeof raw.countryIso === "string" && country && country !== raw.countryIso.toUpperCase()) {
         failures.push({
           property: `numbers.${i}`,

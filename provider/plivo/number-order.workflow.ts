@@ -3,7 +3,7 @@
  * pending numbers, routing, release).
  */
 import { parsePhoneNumberFromString } from "libphonenumber-js";
-import { type Props, withPlus } from "../core/check.js";
+import { countryOf, type Props, withPlus } from "../core/check.js";
 import { claim, isClaimed, unclaim } from "../core/claims.js";
 import { plivoSettings, unlabelledWindowMs } from "../core/config.js";
 import { VendorApiError } from "../core/errors.js";
@@ -323,7 +323,7 @@ export class Order {
       numberOf: (n) => withPlus(n.number),
       rentedOf: (n) => rentedAt(n.added_on),
       matches: (n) =>
-        parsePhoneNumberFromString(withPlus(n.number))?.country === i.countryIso &&
+        countryOf(n.number) === i.countryIso &&
         n.number_type === type &&
         (i.prefix === undefined || digits(n.number).startsWith(`${cc}${i.prefix}`)) &&
         (i.region === undefined || (n.region ?? "").toLowerCase().includes(i.region.toLowerCase())) &&
