@@ -455,13 +455,17 @@ export class Order {
    * Releases numbers through the release engine (404 = released; after an ambiguous failure it looks:
    * gone = released). Every failure is reported, none swallowed: the error names what was released and
    * what is still held, and the command that reconciles state with the account.
+   *
+   * `deleted` is the state of the order being deleted (a delete only): a number a replacement took by
+   * its label in this process is kept for it. An update passes nothing: the numbers it lets go are its
+   * own, taken by their label or not, and every one is released.
    */
-  async release(numbers: string[], props: Props = {}): Promise<void> {
+  async release(numbers: string[], deleted?: Props): Promise<void> {
     const failed: string[] = [];
     const released: string[] = [];
     for (const e164 of numbers) {
       this.a.reader.invalidate(digits(e164));
-      if (wasTakenByLabel(this.a.key, e164, props)) {
+      if (deleted !== undefined && wasTakenByLabel(this.a.key, e164, deleted)) {
         // Replaced with unchanged inputs: the replacement took this number by its label; keep it, and
         // keep its claim (the replacement holds it).
         process.stderr.write(`PlivoNumberOrder: ${e164} is now held by its replacement; not released.\n`);

@@ -189,8 +189,8 @@ interface Slot {
   news: Props;
   declared: boolean;
   state: Record_ | undefined;
-  /** Numbers (digits) a delete that returned said it released, to check against the account. */
-  released: string[];
+  /** Numbers a delete that returned dropped from the state, to check against the account. */
+  released: Released[];
   /** The slot's own draws (which operation next, what changes), seeded per slot. */
   r: () => number;
 }
@@ -356,6 +356,35 @@ export function heldIn(value: unknown, out = new Set<string>()): Set<string> {
 export function ownedIn(outs: Props, out = new Set<string>()): Set<string> {
   const { pendingOrders: _before, ...rest } = outs;
   return heldIn(rest, out);
+}
+
+/** A number a delete that returned dropped from the state; `confirmed` when the record held it. */
+export interface Released {
+  number: string;
+  confirmed: boolean;
+}
+
+/**
+ * What a record names when its delete returns: its held numbers are confirmed; an uncertain record's
+ * candidate and a Plivo order's pending numbers (buys whose outcome was not known) are not. A delete
+ * drops an unconfirmed number once it finds it was never bought (not held, offered again after the
+ * settle window), and then any create may buy it: the sandbox quarantines released numbers only.
+ */
+export function releasedBy(outs: Props): Released[] {
+  const confirmed = outs.__uncertain !== undefined ? new Set() : ownedIn({ ...outs, pendingNumbers: [] });
+  return [...ownedIn(outs)].map((number) => ({ number, confirmed: confirmed.has(number) }));
+}
+
+/**
+ * The numbers a returned delete left held ("swallowed delete error"). A confirmed one still held was
+ * not released (it cannot have been bought again: released numbers are quarantined). An unconfirmed
+ * one still held is a failure only when no record names it: named, a later create bought it after the
+ * delete found it never bought; unnamed, its buy landed after the delete gave up on it.
+ */
+export function swallowedDeletes(released: Released[], held: Set<string>, named: Set<string>): string[] {
+  return released
+    .filter((r) => held.has(r.number) && (r.confirmed || !named.has(r.number)))
+    .map((r) => r.number);
 }
 
 interface Holdings {
@@ -560,7 +589,7 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRes
     operations++;
     try {
       await p(slot).delete(st.id, st.outs);
-      slot.released.push(...heldIn(st.outs));
+      slot.released.push(...releasedBy(st.outs));
       slot.state = undefined;
       return undefined;
     } catch (err) {
@@ -626,10 +655,12 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRes
   }
 
   async function checkReleased(): Promise<void> {
-    const held = await holdings();
+    const held = new Set((await holdings()).keys());
+    const named = new Set<string>();
+    for (const s of slots) if (s.state) ownedIn(s.state.outs, named);
     for (const s of slots) {
-      for (const n of s.released)
-        if (held.has(n)) fail("swallowed delete error", s, `delete returned but ${n} is still held`);
+      for (const n of swallowedDeletes(s.released, held, named))
+        fail("swallowed delete error", s, `delete returned but ${n} is still held`);
       s.released = [];
     }
   }
