@@ -3,10 +3,12 @@
  * (client, readers, label index) every ApifonicaNumber of the process shares.
  */
 import { e164Of, type Props } from "../core/check.js";
+import { limiterKeyOf } from "../core/client-factory.js";
 import { apifonicaSettings } from "../core/config.js";
 import { fieldOutputsOf } from "../core/fields.js";
 import { InventoryReader } from "../core/inventory.js";
 import { isBlankName, LabelIndex } from "../core/labels.js";
+import { waitingFor } from "../core/limiter.js";
 import { ListLookup } from "../core/list-lookup.js";
 import { vendorAccount } from "../core/vendor-account.js";
 import { KINDS, type ResourceKind } from "../registry.js";
@@ -60,8 +62,19 @@ export function outputsOf(
 /** The account's client and readers, shared by every ApifonicaNumber of the process. */
 export type Account = ReturnType<typeof account>;
 
+/**
+ * How long a cost-list walk gathers lookups first: 20 ms while the account's requests start at once
+ * (a create waits for it, so short), 500 ms while they queue for the rate limit (then every page is
+ * a request the creates wait behind, and a longer gather shares one page among more of them).
+ */
+export function costGatherMs(limiterKey: string): number {
+  return waitingFor(limiterKey) > 0 ? 500 : 20;
+}
+
 export function account() {
-  return vendorAccount(KIND, apifonicaClients, apifonicaSettings(), ({ api }) => ({
+  const settings = apifonicaSettings();
+  const limiterKey = limiterKeyOf("apifonica", settings.accountSid, settings.baseUrl);
+  return vendorAccount(KIND, apifonicaClients, settings, ({ api }) => ({
     /** Numbers carrying an identity label (`name`), from one walk per process. */
     labels: new LabelIndex(
       () => api.list(),
@@ -84,6 +97,7 @@ export function account() {
     costList: new ListLookup(
       (from: string | undefined) => api.listNumberCostPages(from),
       (c: ApifonicaNumberCost) => c.number_sid,
+      { gatherMs: () => costGatherMs(limiterKey) },
     ),
   }));
 }

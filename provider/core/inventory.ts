@@ -48,8 +48,9 @@ interface Walk<T> {
 
 export class InventoryReader<T> {
   private readonly opts: InventoryReaderOptions;
+  /** The times of the last `burst` reads. */
   private recent: number[] = [];
-  /** Reads a finished walk had not seen, for deciding when walking again is worth it. */
+  /** The times of the last `burst` reads a finished walk had not seen, for deciding when walking again is worth it. */
   private misses: number[] = [];
   private walk: Walk<T> | undefined;
   /** Counters for tests and benchmarks. */
@@ -83,22 +84,18 @@ export class InventoryReader<T> {
    */
   async read(id: string, fetchOne: () => Promise<T | undefined>): Promise<T | undefined> {
     const now = this.opts.now();
-    const inWindow = (t: number) => now - t < this.opts.windowMs;
-    this.recent = this.recent.filter(inWindow);
-    this.recent.push(now);
+    const burst = this.burstAt(this.recent, now);
 
     let walk = this.alive(this.walk, now) ? this.walk : undefined;
     if (walk?.done === true && !walk.items.has(id)) {
       // A finished walk cannot know numbers rented after it started. One such read is confirmed on
       // its own (most are released numbers); a burst of them walks again.
-      this.misses = this.misses.filter(inWindow);
-      this.misses.push(now);
-      if (this.misses.length >= this.opts.burst && now - walk.startedAt >= this.opts.windowMs) {
+      if (this.burstAt(this.misses, now) && now - walk.startedAt >= this.opts.windowMs) {
         this.misses = [];
         walk = this.startWalk(now);
       }
     }
-    if (!walk && this.recent.length >= this.opts.burst) walk = this.startWalk(now);
+    if (!walk && burst) walk = this.startWalk(now);
     if (!walk || walk.dirty.has(id)) return this.single(fetchOne);
     walk.lastUsed = now;
 
@@ -109,6 +106,16 @@ export class InventoryReader<T> {
       return item;
     }
     return this.single(fetchOne);
+  }
+
+  /**
+   * Records a read at `now` in `times`, which keeps the last `burst` only: whether `burst` reads
+   * came within the window (constant work per read; a refresh of thousands reads in bursts).
+   */
+  private burstAt(times: number[], now: number): boolean {
+    times.push(now);
+    if (times.length > this.opts.burst) times.shift();
+    return times.length >= this.opts.burst && now - times[0]! < this.opts.windowMs;
   }
 
   private async single(fetchOne: () => Promise<T | undefined>): Promise<T | undefined> {

@@ -25,6 +25,8 @@ export interface Limiter {
    * concurrency slot until its promise settles.
    */
   run<T>(task: () => Promise<T>): Promise<T>;
+  /** Tasks waiting for the limits to let them start. */
+  readonly waiting: number;
 }
 
 interface Registry {
@@ -90,11 +92,23 @@ class LimiterImpl implements Limiter {
     return this.queue.add(task);
   }
 
+  get waiting(): number {
+    return this.queue.size;
+  }
+
   reconfigure(limit: RateLimit): void {
     // Tasks already queued finish on the old queue; new work uses the new limits.
     this.limit = limit;
     this.queue = makeQueue(limit);
   }
+}
+
+/**
+ * Tasks waiting for the limits of `key`'s limiter (0 when there is none yet). A limiter made by an
+ * older copy of this module in the same process may not count them: 0 then too.
+ */
+export function waitingFor(key: string): number {
+  return registry().limiters.get(key)?.waiting ?? 0;
 }
 
 /**

@@ -27,8 +27,11 @@ export interface CursorPage<T, C> {
 export interface ListLookupOptions {
   /** How long an item a walk saw (and the cursor of the last page it read) stays usable. */
   ttlMs: number;
-  /** How long a walk waits after the first lookup before its first page, to gather others. */
-  gatherMs: number;
+  /**
+   * How long a walk waits after the first lookup before its first page, to gather others; asked
+   * before each walk (longer while requests queue for the rate limit: then pages, not waits, cost time).
+   */
+  gatherMs: number | (() => number);
   /** The clock (tests). */
   now: () => number;
 }
@@ -85,7 +88,8 @@ export class ListLookup<T, C = string> {
     this.running = true;
     try {
       while (this.waiting.size > 0) {
-        await new Promise((r) => setTimeout(r, this.opts.gatherMs));
+        const gather = this.opts.gatherMs;
+        await new Promise((r) => setTimeout(r, typeof gather === "number" ? gather : gather()));
         const tail = this.tail;
         const useTail =
           !this.wholeNext && tail !== undefined && this.opts.now() - tail.when < this.opts.ttlMs;

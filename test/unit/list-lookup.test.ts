@@ -43,6 +43,37 @@ function list(
 }
 
 describe("ListLookup", () => {
+  it("gathers as long as gatherMs says before each walk: lookups spread over it share one walk", async () => {
+    const run = async (gatherMs: number) => {
+      let walks = 0;
+      let asked = 0;
+      const lookup = new ListLookup<Item, number>(
+        async function* () {
+          walks++;
+          await new Promise((r) => setTimeout(r, 1));
+          yield { items: [{ id: "a" }, { id: "b" }, { id: "c" }], at: undefined };
+        },
+        (x) => x.id,
+        {
+          gatherMs: () => {
+            asked++;
+            return gatherMs;
+          },
+          ttlMs: 0,
+        },
+      );
+      const later = (ms: number, id: string) =>
+        new Promise((r) => setTimeout(r, ms)).then(() => lookup.get(id));
+      const got = await Promise.all([lookup.get("a"), later(100, "b"), later(200, "c")]);
+      expect(got.map((x) => x?.id)).toEqual(["a", "b", "c"]);
+      return { walks, asked };
+    };
+    // Busy (requests queue for the rate limit): one walk answers all three.
+    expect(await run(400)).toEqual({ walks: 1, asked: 1 });
+    // Idle: each lookup walks soon after it came in.
+    expect(await run(5)).toEqual({ walks: 3, asked: 3 });
+  });
+
   it("answers the lookups waiting at once from one walk, paging only as far as they need", async () => {
     const l = list(100);
     const got = await Promise.all(["n3", "n12", "n25"].map((id) => l.lookup.get(id)));
