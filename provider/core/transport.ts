@@ -108,8 +108,6 @@ export function retryAfterMs(value: string | string[] | undefined): number | und
 
 /** What an undici failure says of the request. Anything else (a bad header, say) was not sent. */
 function classify(err: unknown): TransportError | undefined {
-  // A request undici refused to send (a bad argument or an unsupported option).
-  if (err instanceof errors.InvalidArgumentError || err instanceof errors.NotSupportedError) return undefined;
   const code = (err as { code?: unknown } | null)?.code;
   const message = err instanceof Error ? err.message : String(err);
   if (err instanceof errors.ConnectTimeoutError)
