@@ -1,4 +1,4 @@
-// ESM throughout: jest runs with --experimental-vm-modules (see package.json "jest").
+// ESM throughout (got 14 is ESM-only): jest runs with --experimental-vm-modules (see package.json "jest").
 // ts-jest only transpiles; `npm run typecheck` does the type checking once for the whole tree.
 /** @type {import('jest').Config} */
 export default {

@@ -4,7 +4,7 @@
  * (sdk/inventory*.ts), the SDK classes' input and output keys and the docs all read it.
  *
  * Schema-only: this module and the `*.schema.ts` modules it imports load zod and libphonenumber-js,
- * never undici, p-queue or a vendor client. A kind's implementation is imported by its `load`, the first
+ * never got, p-queue or a vendor client. A kind's implementation is imported by its `load`, the first
  * time the provider host calls that kind.
  */
 import type * as pulumi from "@pulumi/pulumi";

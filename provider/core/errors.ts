@@ -3,8 +3,8 @@
  *
  * A `VendorApiError` carries what the resources need to decide (status, the vendor's own code,
  * whether a write may have taken effect) and nothing that could leak: no credentials, no request
- * bodies, no request, socket or header objects. Its `cause` is a sanitised copy of the transport
- * error (name, code, message, stack), never the transport's own error object.
+ * bodies, no got `options`/`request`/`response` objects. Its `cause` is a sanitised copy of the
+ * transport error (name, code, message, stack), never got's own error object.
  */
 
 /** A vendor this package speaks to (the registry's list). */

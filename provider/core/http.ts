@@ -1,17 +1,20 @@
 /**
- * The HTTP layer shared by the vendor clients: one transport per vendor account (core/transport.ts:
- * Basic auth, timeouts, bounded retries, the account's rate limiter) with the vendor's body encoding,
- * plus the mapping of every failure to a `VendorApiError` that carries no credential.
+ * The HTTP layer shared by the vendor clients: one `got.extend` per vendor account with Basic auth,
+ * the vendor's body encoding, timeouts, bounded retries and the account's rate limiter, plus the
+ * mapping of every failure to a `VendorApiError` that carries no credential.
  */
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
+import type { ClientRequest } from "node:http";
+import http from "node:http";
+import https from "node:https";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import got, { type Got, HTTPError, type Method, RequestError, type RequestFunction, TimeoutError } from "got";
 import type { z } from "zod";
 import { type Vendor, VendorApiError, VendorResponseError } from "./errors.js";
 import type { Limiter } from "./limiter.js";
 import { basicAuthSecrets, redactor, stripUserinfo } from "./redact.js";
-import { HttpStatusError, type Outgoing, retryAfterMs, Transport, TransportError } from "./transport.js";
 
 /**
  * The version in this package's package.json, found by walking up from this module (provider/core in
@@ -78,7 +81,7 @@ export interface VendorHttpConfig extends HttpTuning {
 }
 
 /**
- * - `default`: GET, PUT and DELETE are retried on 408/429/5xx and network errors.
+ * - `default`: got retries GET, PUT and DELETE on 408/429/5xx and network errors.
  * - `never`: exactly one attempt (purchases and creates).
  * - `idempotent-post`: like `default`, and POST too (a POST that is an idempotent update).
  */
@@ -121,7 +124,48 @@ export interface VendorHttp {
   answerError(operation: string, detail: string): VendorApiError;
 }
 
-const DEFAULT_RETRY_METHODS = new Set(["GET", "PUT", "DELETE"]);
+const DEFAULT_RETRY_METHODS: Method[] = ["GET", "PUT", "DELETE"];
+const RETRY_STATUS_CODES = [408, 429, 500, 502, 503, 504, 521, 522, 524];
+/** Network errors where the request never reached the server: a write cannot have happened. */
+const UNSENT_ERROR_CODES = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "ENETUNREACH", "EHOSTUNREACH"]);
+const UNSENT_TIMEOUT_EVENTS = new Set(["lookup", "connect", "secureConnect"]);
+
+/** Exponential backoff with jitter (half fixed, half random); `Retry-After` plus a little jitter when given. */
+function retryDelay(attemptCount: number, retryAfter: number | undefined): number {
+  if (retryAfter !== undefined) {
+    return retryAfter + Math.random() * 250;
+  }
+  const base = Math.min(500 * 2 ** (attemptCount - 1), 8_000);
+  return base / 2 + Math.random() * (base / 2);
+}
+
+/**
+ * Every attempt, including got's retries, goes through the account's limiter: it counts when the
+ * request starts and holds a concurrency slot until the request closes.
+ */
+function limitedRequest(limiter: Limiter): RequestFunction {
+  return (url, options, callback) =>
+    new Promise<ClientRequest>((resolve, reject) => {
+      limiter
+        .run(
+          () =>
+            new Promise<void>((done) => {
+              try {
+                const transport = url.protocol === "https:" ? https : http;
+                const req = callback
+                  ? transport.request(url, options, callback as (res: http.IncomingMessage) => void)
+                  : transport.request(url, options);
+                req.once("close", () => done());
+                resolve(req);
+              } catch (err) {
+                done();
+                reject(err);
+              }
+            }),
+        )
+        .catch(reject);
+    });
+}
 
 function compact(record: Record<string, Scalar | undefined> | undefined): Record<string, Scalar> | undefined {
   if (!record) {
@@ -136,10 +180,17 @@ function compact(record: Record<string, Scalar | undefined> | undefined): Record
   return out;
 }
 
-/** `Retry-After` in whole seconds, or undefined when absent or unreadable. */
 function parseRetryAfter(value: string | string[] | undefined): number | undefined {
-  const ms = retryAfterMs(value);
-  return ms === undefined ? undefined : Math.ceil(ms / 1000);
+  const raw = Array.isArray(value) ? value[0] : value;
+  if (raw === undefined || raw.trim() === "") {
+    return undefined;
+  }
+  const seconds = Number(raw);
+  if (Number.isFinite(seconds)) {
+    return Math.max(0, seconds);
+  }
+  const date = Date.parse(raw);
+  return Number.isNaN(date) ? undefined : Math.max(0, Math.ceil((date - Date.now()) / 1000));
 }
 
 function tryJson(text: string): unknown {
@@ -158,7 +209,7 @@ function issuePath(prefix: string | undefined, path: readonly PropertyKey[]): st
 
 /**
  * A copy of a transport error that keeps what helps debugging (name, code, message, stack, timeout
- * event) and drops everything else the transport's error holds (its request, socket and headers).
+ * event) and drops got's `options`, `request`, `response` and `timings`, which hold the headers.
  */
 function sanitize(err: unknown, redact: (s: string) => string, depth = 0): Error {
   const source = err instanceof Error ? err : new Error(String(err));
@@ -185,23 +236,42 @@ function sanitize(err: unknown, redact: (s: string) => string, depth = 0): Error
   return copy;
 }
 
-/** The transport of one account: base URL without userinfo, Basic auth, timeouts, retries, the limiter. */
-function accountTransport(config: VendorHttpConfig): Transport {
+/** One got instance for an account: prefix URL, Basic auth, timeouts, bounded retries, the limiter. */
+function accountGot(config: VendorHttpConfig): Got {
+  const timeouts = { ...DEFAULT_TIMEOUTS, ...config.timeouts };
   const authorization = `Basic ${Buffer.from(`${config.username}:${config.password}`).toString("base64")}`;
-  return new Transport({
-    baseUrl: stripUserinfo(config.baseUrl),
+  return got.extend({
+    prefixUrl: stripUserinfo(config.baseUrl),
     headers: { "user-agent": USER_AGENT, accept: "application/json", authorization },
-    timeouts: { ...DEFAULT_TIMEOUTS, ...config.timeouts },
-    limiter: config.limiter,
-    retryLimit: config.retryLimit ?? DEFAULT_RETRY_LIMIT,
-    maxRetryAfterMs: MAX_RETRY_AFTER_MS,
+    timeout: {
+      lookup: timeouts.connectMs,
+      connect: timeouts.connectMs,
+      secureConnect: timeouts.connectMs,
+      send: timeouts.responseMs,
+      response: timeouts.responseMs,
+    },
+    followRedirect: false,
+    throwHttpErrors: true,
+    responseType: "text",
+    request: limitedRequest(config.limiter),
+    retry: {
+      limit: config.retryLimit ?? DEFAULT_RETRY_LIMIT,
+      methods: DEFAULT_RETRY_METHODS,
+      statusCodes: RETRY_STATUS_CODES,
+      maxRetryAfter: MAX_RETRY_AFTER_MS,
+      enforceRetryRules: true,
+      calculateDelay: ({ attemptCount, retryAfter, computedValue }) =>
+        computedValue === 0 ? 0 : retryDelay(attemptCount, retryAfter),
+    },
   });
 }
 
-/** Whether a policy lets a failed attempt of `method` be sent again. */
-function retries(policy: RetryPolicy, method: string): boolean {
-  if (policy === "never") return false;
-  return DEFAULT_RETRY_METHODS.has(method) || (policy === "idempotent-post" && method === "POST");
+/** got's per-request retry options for a policy. */
+function retryOptions(policy: RetryPolicy): { limit?: number; methods?: Method[] } {
+  if (policy === "never") {
+    return { limit: 0 };
+  }
+  return policy === "idempotent-post" ? { methods: [...DEFAULT_RETRY_METHODS, "POST" as Method] } : {};
 }
 
 type ErrorInit = ConstructorParameters<typeof VendorApiError>[0];
@@ -210,12 +280,12 @@ type ErrorInit = ConstructorParameters<typeof VendorApiError>[0];
 class AccountHttp implements VendorHttp {
   readonly vendor: Vendor;
   private readonly redact: (s: string) => string;
-  private readonly transport: Transport;
+  private readonly client: Got;
 
   constructor(private readonly config: VendorHttpConfig) {
     this.vendor = config.vendor;
     this.redact = redactor(basicAuthSecrets(config.username, config.password, config.usernameIsSecret));
-    this.transport = accountTransport(config);
+    this.client = accountGot(config);
   }
 
   error(init: ErrorInit): VendorApiError {
@@ -275,34 +345,21 @@ class AccountHttp implements VendorHttp {
     return this.validate(spec.operation, status, spec.schema, value);
   }
 
-  /** Sends one request (again, as the policy allows); every failure becomes a `VendorApiError`. */
+  /** Sends one request (got retrying it as the policy allows); every failure becomes a `VendorApiError`. */
   private async send(spec: CallSpec<z.ZodType>): Promise<{ text: string; status: number }> {
-    const out = this.outgoing(spec);
+    const query = compact(spec.query);
+    const body = compact(spec.body);
     try {
-      const answer = await this.transport.send(out);
-      return { text: answer.text, status: answer.status };
+      const response = await this.client(spec.path, {
+        method: spec.method,
+        ...(query ? { searchParams: query } : {}),
+        ...(body ? (this.config.bodyEncoding === "form" ? { form: body } : { json: body }) : {}),
+        retry: retryOptions(spec.retry ?? "default"),
+      });
+      return { text: response.body, status: response.statusCode };
     } catch (err) {
       throw this.mapError(spec.operation, err);
     }
-  }
-
-  /** The request `spec` describes, its query and body encoded (the vendor's form or JSON bodies). */
-  private outgoing(spec: CallSpec<z.ZodType>): Outgoing {
-    const query = compact(spec.query);
-    const body = compact(spec.body);
-    const strings = (r: Record<string, Scalar>) =>
-      new URLSearchParams(Object.entries(r).map(([k, v]): [string, string] => [k, String(v)]));
-    return {
-      method: spec.method,
-      path: spec.path,
-      query: query ? strings(query) : undefined,
-      body: body
-        ? this.config.bodyEncoding === "form"
-          ? { type: "application/x-www-form-urlencoded", text: strings(body).toString() }
-          : { type: "application/json", text: JSON.stringify(body) }
-        : undefined,
-      retry: retries(spec.retry ?? "default", spec.method),
-    };
   }
 
   private mapError(operation: string, err: unknown): VendorApiError {
@@ -311,25 +368,32 @@ class AccountHttp implements VendorHttp {
     }
     const vendor = this.vendor;
     const cause = sanitize(err, this.redact);
-    if (err instanceof HttpStatusError) {
+    if (err instanceof HTTPError) {
       return this.error({ ...this.statusError(err), vendor, operation, cause });
     }
-    if (err instanceof TransportError) {
-      const detail =
-        err.event !== undefined
-          ? `timeout awaiting ${err.event} (${err.code})`
-          : `network error ${err.code}: ${err.message}`;
-      return this.error({ vendor, operation, detail, ambiguous: !err.unsent, cause });
+    if (err instanceof TimeoutError) {
+      const detail = `timeout awaiting ${err.event} (${err.code})`;
+      return this.error({
+        vendor,
+        operation,
+        detail,
+        ambiguous: !UNSENT_TIMEOUT_EVENTS.has(err.event),
+        cause,
+      });
     }
-    // Not a transport error (e.g. an invalid header): nothing was sent.
+    if (err instanceof RequestError) {
+      const detail = `network error ${err.code}: ${err.message}`;
+      return this.error({ vendor, operation, detail, ambiguous: !UNSENT_ERROR_CODES.has(err.code), cause });
+    }
+    // Not a transport error (e.g. invalid options): nothing was sent.
     const message = err instanceof Error ? err.message : String(err);
     return this.error({ vendor, operation, detail: `request not sent: ${message}`, ambiguous: false, cause });
   }
 
   /** What an HTTP error status says: the vendor's code and message, whether it may have applied, Retry-After. */
-  private statusError(err: HttpStatusError): Omit<ErrorInit, "vendor" | "operation"> {
-    const status = err.answer.status;
-    const raw = err.answer.text;
+  private statusError(err: HTTPError): Omit<ErrorInit, "vendor" | "operation"> {
+    const status = err.response.statusCode;
+    const raw = typeof err.response.body === "string" ? err.response.body : "";
     let parsed: VendorErrorBody = {};
     try {
       parsed = this.config.parseErrorBody(raw.trim() === "" ? undefined : tryJson(raw));
@@ -340,9 +404,9 @@ class AccountHttp implements VendorHttp {
       status,
       code: parsed.code,
       vendorMessage: parsed.message,
-      detail: err.statusMessage,
+      detail: err.response.statusMessage,
       ambiguous: status >= 500 || status === 408,
-      retryAfter: status === 429 ? parseRetryAfter(err.answer.headers["retry-after"]) : undefined,
+      retryAfter: status === 429 ? parseRetryAfter(err.response.headers["retry-after"]) : undefined,
     };
   }
 }
@@ -406,7 +470,7 @@ export function normalizeBase(baseUrl: string): string {
 }
 
 /**
- * One client per account for the life of the process (one transport, one limiter). A changed
+ * One client per account for the life of the process (one got instance, one limiter). A changed
  * secret or tuning for the same account key builds a fresh client (the limiter stays shared).
  */
 export function cached<T>(

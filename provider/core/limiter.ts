@@ -2,7 +2,7 @@
  * Process-wide rate limiters, one per vendor account.
  *
  * Pulumi runs many resource operations at once in one provider process, and every attempt
- * (including retries) counts against the vendor's per-account limit, so every HTTP request
+ * (including got's retries) counts against the vendor's per-account limit, so every HTTP request
  * of an account goes through the same limiter. The registry lives on `globalThis` so that two
  * copies of this module loaded from different paths in one process still share it.
  */

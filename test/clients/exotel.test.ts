@@ -129,7 +129,7 @@ beforeEach(async () => {
 });
 
 describe("exotel client", () => {
-  it("is cached per account: one transport and one limiter per account", () => {
+  it("is cached per account: one got instance and one limiter per account", () => {
     expect(exotelClient(account(ACCOUNT))).toBe(exotel);
     expect(exotelClient(account(LIMITED))).not.toBe(exotel);
   });

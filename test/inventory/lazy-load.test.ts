@@ -1,5 +1,5 @@
 /**
- * `import "pulumi-phone-numbers"` loads the resource classes and the registry's schemas only: no undici,
+ * `import "pulumi-phone-numbers"` loads the resource classes and the registry's schemas only: no got,
  * no p-queue, no vendor client and no resource implementation, neither on import nor when
  * `parseInventory` checks a file (the schemas are client-free; the provider host loads the rest for
  * the resources). A module hook in a separate Node process records every module URL loaded, in order.
@@ -44,7 +44,7 @@ mark("--- implementation");
     expect(imported).toBeGreaterThan(0);
     expect(parsed).toBeGreaterThan(imported);
     const heavy = (l: string) =>
-      /\/node_modules\/(undici|p-queue)\/|\/dist\/provider\/(exotel|plivo|apifonica)\/(client|exophone|number-order|number|application)\.js$/.test(
+      /\/node_modules\/(got|p-queue)\/|\/dist\/provider\/(exotel|plivo|apifonica)\/(client|exophone|number-order|number|application)\.js$/.test(
         l,
       );
     expect(lines.slice(0, parsed).filter(heavy)).toEqual([]);
