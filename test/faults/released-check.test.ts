@@ -8,7 +8,7 @@
  */
 import { expect, test } from "@jest/globals";
 import { provider } from "../../provider/index.js";
-import { admin, type Sandbox, start, vendor } from "../support/sandbox.js";
+import { heldBy, type Sandbox, start, vendor } from "../support/sandbox.js";
 import { ownedIn, releasedBy, swallowedDeletes } from "./campaign.js";
 
 process.env.PHONE_NUMBERS_SETTLE_MS ??= "500";
@@ -23,13 +23,7 @@ afterAll(async () => {
   await sb.close();
 });
 
-type Holdings = Record<"plivo", Record<string, string[]>>;
-const held = async () =>
-  new Set(
-    Object.values((await admin<Holdings>(sb, "GET", "holdings")).plivo)
-      .flat()
-      .map((n) => n.replace(/^\+/, "")),
-  );
+const held = async () => new Set((await heldBy(sb, "plivo")).map((n) => n.replace(/^\+/, "")));
 
 /** An order whose one buy was left uncertain (as a partial create records it). */
 function pendingOrder(x: string): Record<string, unknown> {

@@ -15,7 +15,7 @@ import { Intents, intentDir } from "../../provider/core/intents.js";
 import { labelFor } from "../../provider/core/labels.js";
 import { provider } from "../../provider/index.js";
 import { sandboxStackConfig } from "../../scripts/sandbox-client.js";
-import { admin, clearLog, fault, requests, type Sandbox, start, vendor } from "../support/sandbox.js";
+import { admin, clearLog, fault, heldBy, requests, type Sandbox, start, vendor } from "../support/sandbox.js";
 
 process.env.PHONE_NUMBERS_SETTLE_MS ??= "1500";
 // An intent directory of this file's own: other suites running at the same time (the fault campaign)
@@ -37,9 +37,7 @@ afterAll(async () => {
   await sb.close();
 });
 
-type Holdings = Record<"plivo" | "apifonica", Record<string, string[]>>;
-const heldNumbers = async (v: keyof Holdings) =>
-  Object.values((await admin<Holdings>(sb, "GET", "holdings"))[v]).flat();
+const heldNumbers = (v: "plivo" | "apifonica") => heldBy(sb, v);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const posts = async (v: string) => (await requests(sb, v)).filter((r) => r.method === "POST");
 

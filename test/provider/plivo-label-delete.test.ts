@@ -10,7 +10,7 @@ import { plivoSettings } from "../../provider/core/config.js";
 import { labelFor } from "../../provider/core/labels.js";
 import type { PartialSuccessError } from "../../provider/core/outcome.js";
 import { provider } from "../../provider/index.js";
-import { admin, fault, type Sandbox, start } from "../support/sandbox.js";
+import { admin, fault, heldBy, type Sandbox, start } from "../support/sandbox.js";
 
 const plivo = provider("plivo-number-order");
 let sb: Sandbox;
@@ -22,11 +22,7 @@ afterAll(async () => {
   await sb.close();
 });
 
-type Holdings = Record<"plivo", Record<string, string[]>>;
-const heldPlivo = async () =>
-  Object.values((await admin<Holdings>(sb, "GET", "holdings")).plivo)
-    .flat()
-    .map((n) => n.replace(/^\+/, ""));
+const heldPlivo = async () => (await heldBy(sb, "plivo")).map((n) => n.replace(/^\+/, ""));
 
 it("Plivo: the delete of a failed create that took a number by its label releases that number", async () => {
   const identity = "test/label-delete";

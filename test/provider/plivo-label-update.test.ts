@@ -10,7 +10,7 @@ import { unclaim } from "../../provider/core/claims.js";
 import { plivoSettings } from "../../provider/core/config.js";
 import { labelFor } from "../../provider/core/labels.js";
 import { provider } from "../../provider/index.js";
-import { admin, type Sandbox, start, vendor } from "../support/sandbox.js";
+import { heldBy, type Sandbox, start, vendor } from "../support/sandbox.js";
 
 const plivo = provider("plivo-number-order");
 let sb: Sandbox;
@@ -22,11 +22,7 @@ afterAll(async () => {
   await sb.close();
 });
 
-type Holdings = Record<"plivo", Record<string, string[]>>;
-const heldPlivo = async () =>
-  Object.values((await admin<Holdings>(sb, "GET", "holdings")).plivo)
-    .flat()
-    .map((n) => `+${n.replace(/^\+/, "")}`);
+const heldPlivo = async () => (await heldBy(sb, "plivo")).map((n) => `+${n.replace(/^\+/, "")}`);
 
 it("Plivo: an update that drops a number the order took by its label releases it", async () => {
   const search = (await vendor(sb, "plivo", "GET", "/PhoneNumber/?country_iso=US&pattern=415&limit=2"))

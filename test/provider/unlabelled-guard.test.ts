@@ -8,17 +8,14 @@
 import { stripMeta } from "../../provider/core/check.js";
 import { labelFor } from "../../provider/core/labels.js";
 import { provider } from "../../provider/index.js";
-import { admin, clearLog, requests, type Sandbox, start, vendor } from "../support/sandbox.js";
+import { clearLog, heldBy, requests, type Sandbox, start, vendor } from "../support/sandbox.js";
 
 process.env.PHONE_NUMBERS_SETTLE_MS ??= "1500";
 
 const plivo = provider("plivo-number-order");
 const num = provider("apifonica-number");
 
-type Holdings = Record<"exotel" | "plivo" | "apifonica", Record<string, string[]>>;
-async function held(sb: Sandbox, v: keyof Holdings) {
-  return Object.values((await admin<Holdings>(sb, "GET", "holdings"))[v]).flat();
-}
+const held = heldBy;
 
 async function checked(kind: ReturnType<typeof provider>, news: Record<string, unknown>) {
   const { inputs, failures } = await kind.check!({}, { __provider: "shim", ...news });

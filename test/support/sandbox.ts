@@ -57,6 +57,13 @@ export async function requests(sb: Sandbox, vendor?: string): Promise<LoggedRequ
   return requests;
 }
 
+/** The numbers every sandbox account of `v` holds, as the admin API lists them. */
+export async function heldBy(sb: Sandbox, v: VendorName): Promise<string[]> {
+  return Object.values(
+    (await admin<Record<string, Record<string, string[]>>>(sb, "GET", "holdings"))[v] ?? {},
+  ).flat();
+}
+
 export async function clearLog(sb: Sandbox): Promise<void> {
   await admin(sb, "DELETE", "requests");
 }
