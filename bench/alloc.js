@@ -11,6 +11,7 @@ import { Session } from "node:inspector/promises";
 import * as os from "node:os";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
+import { CRITERIA, EXTRA } from "./criteria.js";
 
 const { values } = parseArgs({
   options: {
@@ -21,49 +22,13 @@ const { values } = parseArgs({
   },
 });
 
-const CIRCLES = [
-  "AP",
-  "AS",
-  "BR",
-  "DL",
-  "GJ",
-  "HP",
-  "HR",
-  "JK",
-  "KA",
-  "KL",
-  "KO",
-  "MH",
-  "MP",
-  "MU",
-  "NE",
-  "OR",
-  "PB",
-  "RJ",
-  "TN",
-  "UE",
-  "UW",
-  "WB",
-];
-const APIFONICA = [["GB", "local"], ["GB", "mobile"], ["IE", "local"], ["IE", "mobile"], ["RU", "local"], ["RU", "mobile"], ["US", "local"]]; // biome-ignore format: a table
-
-/** Per vendor: the kind and the inputs of number i (the engine suite's criteria). */
+/** Per vendor: the kind and the inputs of number i (the engine suite's). */
 const VENDORS = {
-  exotel: { kind: "exophone", news: (i) => ({ region: CIRCLES[i % CIRCLES.length] }) },
-  plivo: {
-    kind: "plivo-number-order",
-    news: (i) => ({
-      countryIso: "US",
-      numberType: "local",
-      prefix: ["415", "212", "312", "512"][i % 4],
-      quantity: 1,
-    }),
-  },
-  apifonica: {
-    kind: "apifonica-number",
-    news: (i) => ({ countryCode: APIFONICA[i % 7][0], type: APIFONICA[i % 7][1] }),
-  },
+  exotel: { kind: "exophone" },
+  plivo: { kind: "plivo-number-order" },
+  apifonica: { kind: "apifonica-number" },
 };
+const inputsOf = (vendor, i) => ({ ...CRITERIA[vendor][i % CRITERIA[vendor].length], ...EXTRA[vendor] });
 
 const mib = () => Math.round(process.memoryUsage().rss / 1048576);
 
@@ -117,7 +82,10 @@ async function measure(session, provider, vendor, n) {
   const p = provider(v.kind);
   const made = [];
   const createOne = async (i) => {
-    const { inputs } = await p.check({}, { __provider: "bench", __name: `${vendor}-${i}`, ...v.news(i) });
+    const { inputs } = await p.check(
+      {},
+      { __provider: "bench", __name: `${vendor}-${i}`, ...inputsOf(vendor, i) },
+    );
     const r = await p.create(inputs);
     made.push({ id: r.id, props: { ...inputs, ...r.outs } });
   };

@@ -22,6 +22,7 @@ import { parseArgs } from "node:util";
 import { DEFAULT_ACCOUNTS, startSandbox } from "../dist/sandbox/index.js";
 import { repoRoot, Stack } from "../dist/scripts/pulumi.js";
 import { sandboxStackConfig } from "../dist/scripts/sandbox-client.js";
+import { CRITERIA, EXTRA } from "./criteria.js";
 
 const { values } = parseArgs({
   options: {
@@ -79,11 +80,6 @@ const DEFAULT_LIMITS = {
 };
 const RAISED = { requests: 1_000_000, windowMs: 1_000 };
 
-const CIRCLES = [
-  "AP", "AS", "BR", "DL", "GJ", "HP", "HR", "JK", "KA", "KL", "KO",
-  "MH", "MP", "MU", "NE", "OR", "PB", "RJ", "TN", "UE", "UW", "WB",
-]; // biome-ignore format: a table
-
 /**
  * Per vendor: the inputs of number i (ours and the baseline's get the same), the resource class,
  * how many candidates one search returns (the sandbox's page: Exotel 50, Apifonica 10, Plivo a group
@@ -92,8 +88,8 @@ const CIRCLES = [
 const VENDOR = {
   exotel: {
     cls: "ExoPhone",
-    criteria: CIRCLES.map((region) => ({ region })),
-    extra: { voiceUrl: "https://my.exotel.com/bench/exoml/start_voice/1" },
+    criteria: CRITERIA.exotel,
+    extra: EXTRA.exotel,
     perSearch: 50,
     isListPage: (r) => r.method === "GET" && /\/IncomingPhoneNumbers\/?$/.test(r.path),
     // v2_beta lists 100 numbers a page
@@ -102,12 +98,8 @@ const VENDOR = {
   },
   plivo: {
     cls: "PlivoNumberOrder",
-    criteria: ["415", "212", "312", "512"].map((prefix) => ({
-      countryIso: "US",
-      numberType: "local",
-      prefix,
-    })),
-    extra: { quantity: 1 },
+    criteria: CRITERIA.plivo,
+    extra: EXTRA.plivo,
     perSearch: Number.POSITIVE_INFINITY,
     isListPage: (r) => r.method === "GET" && /\/Number\/?$/.test(r.path),
     // Plivo's page is at most 20 numbers
@@ -116,11 +108,8 @@ const VENDOR = {
   },
   apifonica: {
     cls: "ApifonicaNumber",
-    criteria: [
-      ["GB", "local"], ["GB", "mobile"], ["IE", "local"], ["IE", "mobile"],
-      ["RU", "local"], ["RU", "mobile"], ["US", "local"],
-    ].map(([countryCode, type]) => ({ countryCode, type })), // biome-ignore format: a table
-    extra: {},
+    criteria: CRITERIA.apifonica,
+    extra: EXTRA.apifonica,
     perSearch: 10,
     isListPage: (r) => r.method === "GET" && /\/numbers\/?$/.test(r.path),
     // at most 20 a page, two lists: the numbers and their costs (balance/numbers, for monthlyRental)
