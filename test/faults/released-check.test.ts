@@ -9,6 +9,7 @@
 import { expect, test } from "@jest/globals";
 import { provider } from "../../provider/index.js";
 import { heldBy, type Sandbox, start, vendor } from "../support/sandbox.js";
+import { pendingPlivoOrder } from "../support/states.js";
 import { ownedIn, releasedBy, swallowedDeletes } from "./campaign.js";
 
 process.env.PHONE_NUMBERS_SETTLE_MS ??= "500";
@@ -25,32 +26,12 @@ afterAll(async () => {
 
 const held = async () => new Set((await heldBy(sb, "plivo")).map((n) => n.replace(/^\+/, "")));
 
-/** An order whose one buy was left uncertain (as a partial create records it). */
-function pendingOrder(x: string): Record<string, unknown> {
-  return {
-    __provider: "shim",
-    stateVersion: 1,
-    countryIso: "GB",
-    quantity: 1,
-    numbers: [],
-    status: "pending",
-    pendingDetails: null,
-    pendingNumbers: [x],
-    pendingOrders: [],
-    appId: null,
-    alias: null,
-    details: [],
-    monthlyRental: "0.00000",
-    currency: "USD",
-  };
-}
-
 test("a pending number the delete found never bought, bought later by another order, is not a swallowed delete", async () => {
   const search = (await vendor(sb, "plivo", "GET", "/PhoneNumber/?country_iso=GB&limit=2")).json as {
     objects: { number: string }[];
   };
   const [x, z] = search.objects.map((o) => `+${o.number}`) as [string, string];
-  const s = pendingOrder(x);
+  const s = pendingPlivoOrder("GB", [x]);
   const started = Date.now();
   await plivo.delete!("plivo-order-s", s); // looks until the window has passed, then drops x
   expect(Date.now() - started).toBeGreaterThanOrEqual(500);
@@ -68,7 +49,9 @@ test("a pending number the delete found never bought, bought later by another or
   // buy landed after the delete gave up on it).
   expect(swallowedDeletes(releasedBy(t.outs), now, named)).toEqual([x.slice(1)]);
   expect((await vendor(sb, "plivo", "POST", `/PhoneNumber/${z.slice(1)}/`, {})).status).toBe(201);
-  expect(swallowedDeletes(releasedBy(pendingOrder(z)), await held(), named)).toEqual([z.slice(1)]);
+  expect(swallowedDeletes(releasedBy(pendingPlivoOrder("GB", [z])), await held(), named)).toEqual([
+    z.slice(1),
+  ]);
 
   await plivo.delete!(t.id, t.outs);
   await vendor(sb, "plivo", "DELETE", `/Number/${z.slice(1)}/`);

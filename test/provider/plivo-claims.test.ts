@@ -8,6 +8,7 @@
  */
 import { provider } from "../../provider/index.js";
 import { admin, clearLog, fault, requests, type Sandbox, start, vendor } from "../support/sandbox.js";
+import { pendingPlivoOrder } from "../support/states.js";
 
 process.env.PHONE_NUMBERS_SETTLE_MS ??= "1000";
 
@@ -24,32 +25,12 @@ afterAll(async () => {
 const buys = async () =>
   (await requests(sb, "plivo")).filter((r) => r.method === "POST" && /\/PhoneNumber\//.test(r.path));
 
-/** The state of an order whose two buys were left uncertain (as a partial create records it). */
-function pendingOrder(x: string, y: string): Record<string, unknown> {
-  return {
-    __provider: "shim",
-    stateVersion: 1,
-    countryIso: "US",
-    quantity: 2,
-    numbers: [],
-    status: "pending",
-    pendingDetails: null,
-    pendingNumbers: [x, y],
-    pendingOrders: [],
-    appId: null,
-    alias: null,
-    details: [],
-    monthlyRental: "0.00000",
-    currency: "USD",
-  };
-}
-
 test("a refresh that fails part way keeps the pending numbers the state still names", async () => {
   const search = (await vendor(sb, "plivo", "GET", "/PhoneNumber/?country_iso=US&limit=2")).json as {
     objects: { number: string }[];
   };
   const [x, y] = search.objects.map((o) => `+${o.number}`) as [string, string];
-  const a = pendingOrder(x, y);
+  const a = pendingPlivoOrder("US", [x, y]);
   await plivo.diff!("plivo-order-a", a, { ...a }); // the engine diffs every resource of the stack first
 
   // The read finds x offered again (its buy never landed) and fails on y.
