@@ -36,6 +36,9 @@ const { values } = parseArgs({
     // Diagnostics: NODE_OPTIONS for the refresh and preview --refresh commands of both sides (e.g.
     // --max-old-space-size=64, to tell garbage from memory that is held).
     "read-node-options": { type: "string" },
+    // Diagnostics: NODE_OPTIONS for every command of both sides (e.g. --max-semi-space-size=2, to tell
+    // the young generation's growth from the old one's); --read-node-options wins for the reads.
+    "node-options": { type: "string" },
     out: { type: "string" },
     help: { type: "boolean", default: false },
   },
@@ -430,10 +433,8 @@ async function benchOne(vendor, n, mode) {
         for (const side of order) {
           if (side === "ours") await admin(sb, "DELETE", "requests");
           const reading = op === "refresh" || op === "preview-refresh";
-          const opEnv =
-            reading && values["read-node-options"]
-              ? { ...env, NODE_OPTIONS: values["read-node-options"] }
-              : env;
+          const nodeOptions = (reading && values["read-node-options"]) || values["node-options"];
+          const opEnv = nodeOptions ? { ...env, NODE_OPTIONS: nodeOptions } : env;
           const r = await pulumiTimed(stacks[side], [...COMMANDS[op], "--parallel", String(PARALLEL)], opEnv);
           const entry = {
             ms: r.ms,
