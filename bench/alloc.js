@@ -6,12 +6,17 @@
 // loading. Garbage is what grows the provider's heap at thousands of numbers (bench/README.md).
 //
 //   npm run build && node --expose-gc bench/alloc.js [--vendors exotel,plivo,apifonica] [--n 500] [--top 8]
-import { fork } from "node:child_process";
+//     [--node 24|22|current]
+//
+// It runs on a Node.js line package.json `engines` declares (bench/node-line.js): on another, it
+// runs itself again on the newest declared line.
+import { fork, spawnSync } from "node:child_process";
 import { Session } from "node:inspector/promises";
 import * as os from "node:os";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { CRITERIA, EXTRA } from "./criteria.js";
+import { nodeLine } from "./node-line.js";
 
 const { values } = parseArgs({
   options: {
@@ -19,6 +24,7 @@ const { values } = parseArgs({
     n: { type: "string", default: "500" },
     top: { type: "string", default: "8" },
     child: { type: "boolean", default: false },
+    node: { type: "string" },
   },
 });
 
@@ -33,6 +39,18 @@ const inputsOf = (vendor, i) => ({ ...CRITERIA[vendor][i % CRITERIA[vendor].leng
 const mib = () => Math.round(process.memoryUsage().rss / 1048576);
 
 async function main() {
+  const line = nodeLine(values.node);
+  if (line.dir) {
+    const args = [
+      ...process.execArgv,
+      new URL(import.meta.url).pathname,
+      ...process.argv.slice(2),
+      "--node",
+      "current",
+    ];
+    process.exit(spawnSync(path.join(line.dir, "node"), args, { stdio: "inherit" }).status ?? 1);
+  }
+  console.log(`bench alloc: Node ${process.version}`);
   const child = fork(new URL(import.meta.url).pathname, ["--child"], {
     stdio: ["ignore", "inherit", "inherit", "ipc"],
   });

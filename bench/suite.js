@@ -7,7 +7,7 @@
 //
 //   npm run build && npm run bench -- [--vendors exotel,plivo,apifonica] [--sizes 100,500,1000]
 //     [--reps 3] [--limits raised,default] [--ops up,preview-refresh,refresh,destroy]
-//     [--latency-ms 50] [--parallel 8] [--out bench/results/suite-<time>.json]
+//     [--latency-ms 50] [--parallel 8] [--node 24|22|current] [--out bench/results/suite-<time>.json]
 //
 // `--limits default` runs every vendor's account at its documented rate limit (Exotel 200 requests a
 // minute) on both sides (sandbox and provider); `raised` lifts the limit on both sides, so the time
@@ -23,6 +23,7 @@ import { DEFAULT_ACCOUNTS, startSandbox } from "../dist/sandbox/index.js";
 import { repoRoot, Stack } from "../dist/scripts/pulumi.js";
 import { sandboxStackConfig } from "../dist/scripts/sandbox-client.js";
 import { CRITERIA, EXTRA } from "./criteria.js";
+import { nodeLine } from "./node-line.js";
 
 const { values } = parseArgs({
   options: {
@@ -39,6 +40,9 @@ const { values } = parseArgs({
     // Diagnostics: NODE_OPTIONS for every command of both sides (e.g. --max-semi-space-size=2, to tell
     // the young generation's growth from the old one's); --read-node-options wins for the reads.
     "node-options": { type: "string" },
+    // The Node.js line of the programs and providers (bench/node-line.js): default the running node
+    // if package.json `engines` declares its line, else the newest declared line.
+    node: { type: "string" },
     out: { type: "string" },
     help: { type: "boolean", default: false },
   },
@@ -563,17 +567,21 @@ async function providerTexts() {
   };
 }
 
+// The engine runs `node` from PATH (after its own directory) for the programs and the providers.
+const NODE = nodeLine(values.node);
+if (NODE.dir) process.env.PATH = `${NODE.dir}${path.delimiter}${process.env.PATH ?? ""}`;
+
 const started = new Date();
 const machine = {
   cpus: os.cpus().length,
   cpuModel: os.cpus()[0]?.model,
   memGiB: +(os.totalmem() / 2 ** 30).toFixed(1),
-  node: process.version,
+  node: NODE.version,
   loadAverageAtStart: os.loadavg().map((x) => +x.toFixed(2)),
 };
 console.log(
   `bench suite: vendors ${VENDORS} sizes ${SIZES} reps ${REPS} limits ${LIMITS} latency ${LATENCY_MS} ms parallel ${PARALLEL}; ` +
-    `${machine.cpus} cpus, load ${machine.loadAverageAtStart}`,
+    `${machine.cpus} cpus, load ${machine.loadAverageAtStart}, Node ${NODE.version}`,
 );
 const results = [];
 for (const mode of LIMITS) {
