@@ -1,8 +1,8 @@
 // The Node.js line a benchmark runs this package on. Users run the lines package.json `engines`
 // declares (22 and 24); figures taken on another line are not theirs. Node 20's V8, for one,
-// allocates about 22 KB for every object got builds per request (an object literal with a spread and
-// thirty more properties; 1.5 KB on Node 22 and 24), which alone put the provider's memory of an `up`
-// of 1,000 ExoPhones over its goal (bench/README.md, 2026-12-03).
+// allocates about 22 KB for one object got builds per request (an object literal with a spread and
+// thirty more properties; 1.5 KB on Node 22 and 24), and Node 24's collector sizes the young
+// generation differently (bench/README.md, 2026-12-03).
 //
 // `--node <line>` picks a line (`24`, `22`, `22.12.0`), `--node current` the running node. By
 // default the running node is used when `engines` declares its major line, otherwise the newest
@@ -14,7 +14,7 @@ import * as path from "node:path";
 const root = path.join(path.dirname(new URL(import.meta.url).pathname), "..");
 
 /** The major lines `engines.node` declares, e.g. [22, 24] for "^22.12.0 || ^24.0.0". */
-export function declaredLines() {
+function declaredLines() {
   const range = JSON.parse(readFileSync(path.join(root, "package.json"), "utf8")).engines.node;
   return [...range.matchAll(/\^(\d+)/g)].map((m) => Number(m[1]));
 }
