@@ -577,6 +577,8 @@ const machine = {
   cpuModel: os.cpus()[0]?.model,
   memGiB: +(os.totalmem() / 2 ** 30).toFixed(1),
   node: NODE.version,
+  // The sandbox runs in this process, which may be another Node line.
+  benchNode: process.version,
   loadAverageAtStart: os.loadavg().map((x) => +x.toFixed(2)),
 };
 console.log(
