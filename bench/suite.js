@@ -13,7 +13,7 @@
 // minute) on both sides (sandbox and provider); `raised` lifts the limit on both sides, so the time
 // left is the engine's and the provider's. Small first: `npm run bench -- --vendors exotel --sizes 100 --reps 1`.
 import { spawn } from "node:child_process";
-import { readdirSync, readFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import * as fs from "node:fs/promises";
 import { createRequire } from "node:module";
 import * as os from "node:os";
@@ -244,6 +244,36 @@ function sampleOf(pid) {
   }
 }
 
+const HEAP_PROBE = path.join(path.dirname(new URL(import.meta.url).pathname), "heap-probe.cjs");
+
+/** The environment with bench/heap-probe.cjs preloaded ahead of any NODE_OPTIONS it had. */
+function withHeapProbe(env, probeDir) {
+  const options = [`--require ${JSON.stringify(HEAP_PROBE)}`, env.NODE_OPTIONS ?? process.env.NODE_OPTIONS];
+  return { ...env, PPN_HEAP_PROBE_DIR: probeDir, NODE_OPTIONS: options.filter(Boolean).join(" ") };
+}
+
+/**
+ * What bench/heap-probe.cjs recorded in the provider processes of one command (then removes its
+ * directory): the heap held after the last major GC (the largest over the processes; null when
+ * none ran one after start-up, so short runs say nothing here) and the young generation's largest
+ * size.
+ */
+function heapProbed(dir) {
+  let heldMiB = null;
+  let youngMaxMiB = null;
+  for (const name of readdirSync(dir)) {
+    try {
+      const r = JSON.parse(readFileSync(path.join(dir, name), "utf8"));
+      if (r.majors > 1 && r.heldMiB !== null) heldMiB = Math.max(heldMiB ?? 0, r.heldMiB);
+      youngMaxMiB = Math.max(youngMaxMiB ?? 0, r.youngMaxMiB);
+    } catch {
+      // A file being written as the process died: skip it.
+    }
+  }
+  rmSync(dir, { recursive: true, force: true });
+  return { heldMiB, youngMaxMiB };
+}
+
 /**
  * Runs pulumi with the stack's environment: wall time, peak RSS (MiB) of the provider and program
  * processes, and CPU seconds per process kind (sampled every 250 ms, so a process's last quarter
@@ -251,10 +281,11 @@ function sampleOf(pid) {
  */
 function pulumiTimed(stack, args, env) {
   return new Promise((resolve, reject) => {
+    const probeDir = mkdtempSync(path.join(os.tmpdir(), "ppn-heap-probe-"));
     const t0 = performance.now();
     const child = spawn("pulumi", [...args, "--stack", stack.name, "--non-interactive", "--color", "never"], {
       cwd: stack.programDir,
-      env: { ...stack.env, ...env },
+      env: withHeapProbe({ ...stack.env, ...env }, probeDir),
       stdio: ["ignore", "pipe", "pipe"],
     });
     let out = "";
@@ -295,10 +326,13 @@ function pulumiTimed(stack, args, env) {
         if (s.kind in peak) peak[s.kind] = Math.max(peak[s.kind], s.kb);
         cpu[s.kind] += s.ticks / 100;
       }
+      const heap = heapProbed(probeDir);
       resolve({
         code,
         ms: Math.round(performance.now() - t0),
         providerMiB: +(peak.provider / 1024).toFixed(1),
+        providerHeldMiB: heap.heldMiB,
+        providerYoungMiB: heap.youngMaxMiB,
         programMiB: +(peak.program / 1024).toFixed(1),
         cpuSeconds: Object.fromEntries(Object.entries(cpu).map(([k, v]) => [k, +v.toFixed(1)])),
         tail: out.slice(-3_000),
@@ -383,6 +417,11 @@ const median = (xs) => {
   const m = Math.floor(s.length / 2);
   return +(s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2).toFixed(1);
 };
+/** The median of the values that were measured (null ones left out), or null when none was. */
+const medianOrNull = (xs) => {
+  const known = xs.filter((x) => x !== null && x !== undefined);
+  return known.length > 0 ? median(known) : null;
+};
 const ratio = (a, b) => +(a / b).toFixed(2);
 const medianCpu = (entries) =>
   Object.fromEntries(
@@ -444,6 +483,8 @@ async function benchOne(vendor, n, mode) {
             ms: r.ms,
             code: r.code,
             providerMiB: r.providerMiB,
+            providerHeldMiB: r.providerHeldMiB,
+            providerYoungMiB: r.providerYoungMiB,
             programMiB: r.programMiB,
             cpuSeconds: r.cpuSeconds,
           };
@@ -457,7 +498,7 @@ async function benchOne(vendor, n, mode) {
               : "";
           console.log(
             `  ${vendor} N=${n} ${mode} rep ${rep + 1} ${op.padEnd(15)} ${side.padEnd(8)} ${String(r.ms).padStart(7)} ms exit ${r.code}` +
-              ` provider ${r.providerMiB} MiB program ${r.programMiB} MiB cpu ${JSON.stringify(r.cpuSeconds)}${extra}`,
+              ` provider ${r.providerMiB} MiB (held ${r.providerHeldMiB ?? "-"}, young ${r.providerYoungMiB ?? "-"}) program ${r.programMiB} MiB cpu ${JSON.stringify(r.cpuSeconds)}${extra}`,
           );
           if (r.code !== 0 && !(op === "preview-refresh" && r.code === 7)) {
             console.log(r.tail);
@@ -509,6 +550,10 @@ function summarise(vendor, n, mode, limit, runs) {
       rateLimited: median(ours.map((x) => x.requests.rateLimited)),
       providerMiB: median(ours.map((x) => x.providerMiB)),
       baselineProviderMiB: median(base.map((x) => x.providerMiB)),
+      providerHeldMiB: medianOrNull(ours.map((x) => x.providerHeldMiB)),
+      baselineProviderHeldMiB: medianOrNull(base.map((x) => x.providerHeldMiB)),
+      providerYoungMiB: medianOrNull(ours.map((x) => x.providerYoungMiB)),
+      baselineProviderYoungMiB: medianOrNull(base.map((x) => x.providerYoungMiB)),
       programMiB: median(ours.map((x) => x.programMiB)),
       cpuSeconds: medianCpu(ours),
       baselineCpuSeconds: medianCpu(base),
@@ -596,6 +641,7 @@ for (const mode of LIMITS) {
           `${vendor} N=${n} ${mode} ${op}: ${o.oursMs} ms, ${o.vsBaseline}x baseline (${o.baselineMs} ms), ` +
             `${o.vsFloor}x floor (${o.floor.ms} ms for ${o.floor.requests} requests), ${o.vsBound}x max of both; ${o.requests} requests, ` +
             `${o.listPages} list pages; provider ${o.providerMiB} MiB vs ${o.baselineProviderMiB} MiB` +
+            ` (held ${o.providerHeldMiB ?? "-"} vs ${o.baselineProviderHeldMiB ?? "-"} MiB, young generation ${o.providerYoungMiB ?? "-"} vs ${o.baselineProviderYoungMiB ?? "-"} MiB)` +
             (o.state
               ? `; state ${o.state.filePerResource} B/resource vs ${o.baselineState.filePerResource} B (${o.stateVsBaseline}x)`
               : ""),
