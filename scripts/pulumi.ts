@@ -142,6 +142,26 @@ export function pulumiEnv(
   return env;
 }
 
+/**
+ * Starts a command with `options.stdin` as its input, or /dev/null without one, so a command that
+ * exits at once (`node --version`) cannot make a write of nothing fail with EPIPE. A command that
+ * exits before reading its input closes the pipe: that write error is dropped, since the exit code
+ * and stderr that `run` reports say what happened.
+ */
+function spawnWithInput(
+  command: string,
+  args: readonly string[],
+  options: { cwd: string; env: NodeJS.ProcessEnv; stdin?: string | undefined },
+) {
+  const { cwd, env } = options;
+  if (options.stdin === undefined)
+    return spawn(command, args, { cwd, env, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(command, args, { cwd, env, stdio: "pipe" });
+  child.stdin.on("error", () => undefined);
+  child.stdin.end(options.stdin);
+  return child;
+}
+
 /** Runs a command to completion; never rejects on a non-zero exit. */
 export function run(
   command: string,
@@ -149,7 +169,7 @@ export function run(
   options: { cwd: string; env: NodeJS.ProcessEnv } & RunOptions,
 ): Promise<RunResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd: options.cwd, env: options.env, stdio: "pipe" });
+    const child = spawnWithInput(command, args, options);
     let stdout = "";
     let stderr = "";
     let pendingLine = "";
@@ -195,7 +215,6 @@ export function run(
       }
       resolve(result);
     });
-    child.stdin.end(options.stdin ?? "");
   });
 }
 
