@@ -5,9 +5,9 @@
 // sets from the allocation rate; what the provider holds is the heap left after a major GC.
 //
 // Writes $PPN_HEAP_PROBE_DIR/<pid>.json after every major GC and whenever the young generation
-// reaches a new size: { majors, heldMiB, heldMaxMiB, youngMaxMiB }, where heldMiB is the heap in use
-// (every space but the young generation) after the last major GC and heldMaxMiB the largest such
-// value. Does nothing in other processes or without the variable.
+// reaches a new size: { majors, heldMiB, youngMaxMiB }, where heldMiB is the heap in use (every space
+// but the young generation) after the last major GC. Does nothing in other processes or without
+// the variable.
 const dir = process.env.PPN_HEAP_PROBE_DIR;
 
 if (dir && /dynamic-provider/.test(process.argv[1] ?? "")) {
@@ -18,7 +18,7 @@ if (dir && /dynamic-provider/.test(process.argv[1] ?? "")) {
 
   const file = path.join(dir, `${process.pid}.json`);
   const mib = (bytes) => +(bytes / 1048576).toFixed(1);
-  const record = { majors: 0, heldMiB: null, heldMaxMiB: null, youngMaxMiB: 0 };
+  const record = { majors: 0, heldMiB: null, youngMaxMiB: 0 };
   const write = () => {
     try {
       fs.writeFileSync(file, JSON.stringify(record));
@@ -42,7 +42,6 @@ if (dir && /dynamic-provider/.test(process.argv[1] ?? "")) {
       const held = mib(used - (young?.space_used_size ?? 0) - (youngLarge?.space_used_size ?? 0));
       record.majors++;
       record.heldMiB = held;
-      record.heldMaxMiB = Math.max(record.heldMaxMiB ?? 0, held);
       changed = true;
     }
     if (changed) write();

@@ -244,7 +244,7 @@ function sampleOf(pid) {
   }
 }
 
-const HEAP_PROBE = path.join(path.dirname(new URL(import.meta.url).pathname), "heap-probe.cjs");
+const HEAP_PROBE = path.join(repoRoot, "bench", "heap-probe.cjs");
 
 /** The environment with bench/heap-probe.cjs preloaded ahead of any NODE_OPTIONS it had. */
 function withHeapProbe(env, probeDir) {
